@@ -1,0 +1,36 @@
+package dev.tollgate.auth;
+
+import dev.tollgate.platform.ProblemException;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import java.util.Set;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.jwt.JsonWebToken;
+
+/** Reads the caller out of the token the container has already verified. */
+@RequestScoped
+public class CurrentCaller {
+
+    @Inject
+    JsonWebToken token;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.jwt.company-claim", defaultValue = "company_id")
+    String companyClaim;
+
+    public Caller get() {
+        Object company = token.getClaim(companyClaim);
+        if (company == null || company.toString().isBlank()) {
+            throw new ProblemException(403, "Company required",
+                    "The token carries no '" + companyClaim + "' claim; Tollgate bills and scopes every call by company.");
+        }
+        Set<String> groups = token.getGroups() == null ? Set.of() : Set.copyOf(token.getGroups());
+        return new Caller(token.getSubject(), unquote(company.toString()), groups);
+    }
+
+    /** JSON-P string values print with their quotes. */
+    private static String unquote(String value) {
+        return value.length() >= 2 && value.startsWith("\"") && value.endsWith("\"")
+                ? value.substring(1, value.length() - 1) : value;
+    }
+}

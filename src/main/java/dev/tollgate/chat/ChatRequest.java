@@ -1,0 +1,14 @@
+package dev.tollgate.chat;
+
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import java.util.UUID;
+
+/** The body of a chat request. Without a session id a new session is opened. */
+public record ChatRequest(
+        UUID sessionId,
+        @NotBlank @Size(max = 16000) String query,
+        @Min(1) @Max(8192) Integer maxTokens) {
+}

@@ -1,0 +1,63 @@
+package dev.tollgate.llm.client;
+
+import dev.tollgate.llm.ChatPrompt;
+import dev.tollgate.llm.Usage;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.stream.JsonParsingException;
+import java.io.StringReader;
+
+/** The LLM service's chat wire format, in both directions, and nothing else. */
+final class ChatWire {
+
+    sealed interface Chunk permits TokenChunk, UsageChunk, ErrorChunk, DoneChunk {
+    }
+
+    record TokenChunk(String content) implements Chunk {
+    }
+
+    record UsageChunk(Usage usage) implements Chunk {
+    }
+
+    record ErrorChunk(String code, String message) implements Chunk {
+    }
+
+    record DoneChunk() implements Chunk {
+    }
+
+    private ChatWire() {
+    }
+
+    static String requestBody(ChatPrompt prompt) {
+        return Json.createObjectBuilder()
+                .add("session_id", prompt.sessionId().toString())
+                .add("query", prompt.query())
+                .add("max_tokens", prompt.maxTokens())
+                .build().toString();
+    }
+
+    /** One SSE data payload of the stream. Anything unrecognisable is an error chunk, not an exception. */
+    static Chunk parse(String data) {
+        if ("[DONE]".equals(data.trim())) {
+            return new DoneChunk();
+        }
+        try (JsonReader reader = Json.createReader(new StringReader(data))) {
+            JsonObject object = reader.readObject();
+            if (object.containsKey("content")) {
+                return new TokenChunk(object.getString("content"));
+            }
+            if (object.containsKey("usage")) {
+                JsonObject usage = object.getJsonObject("usage");
+                return new UsageChunk(new Usage(usage.getInt("prompt_tokens", 0), usage.getInt("completion_tokens", 0)));
+            }
+            if (object.containsKey("error")) {
+                JsonObject error = object.getJsonObject("error");
+                return new ErrorChunk(error.getString("code", "llm_error"), error.getString("message", ""));
+            }
+        } catch (JsonParsingException | ClassCastException | IllegalStateException e) {
+            return new ErrorChunk("bad_chunk", "unreadable stream event");
+        }
+        return new ErrorChunk("bad_chunk", "unknown stream event");
+    }
+}

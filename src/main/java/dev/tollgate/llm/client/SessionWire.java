@@ -1,0 +1,16 @@
+package dev.tollgate.llm.client;
+
+import jakarta.json.bind.annotation.JsonbProperty;
+
+/** Wire records of the session calls; the LLM service speaks snake_case. */
+public final class SessionWire {
+
+    private SessionWire() {
+    }
+
+    public record NewSession(@JsonbProperty("user_id") String userId, @JsonbProperty("company_id") String companyId) {
+    }
+
+    public record Created(@JsonbProperty("session_id") String sessionId, @JsonbProperty("created_at") String createdAt) {
+    }
+}

@@ -1,0 +1,47 @@
+package dev.tollgate.llm.client;
+
+import dev.tollgate.llm.LlmException;
+import dev.tollgate.llm.LlmRateLimited;
+import dev.tollgate.llm.LlmSessionLost;
+import dev.tollgate.llm.LlmTimeout;
+import dev.tollgate.llm.LlmUnavailable;
+import java.time.Duration;
+
+/** HTTP statuses of the LLM service, translated into Tollgate's failure types. */
+final class UpstreamErrors {
+
+    private UpstreamErrors() {
+    }
+
+    static LlmException fromStatus(int status, String retryAfterHeader) {
+        Duration retryAfter = parseRetryAfter(retryAfterHeader);
+        return switch (status) {
+            case 429 -> new LlmRateLimited("LLM service answered 429", retryAfter);
+            case 404 -> new LlmSessionLost("LLM service does not know the session", null);
+            case 408, 504 -> new LlmTimeout("LLM service answered " + status, retryAfter);
+            default -> new LlmUnavailable("LLM service answered " + status, retryAfter);
+        };
+    }
+
+    static LlmException unreachable(Throwable cause) {
+        if (cause instanceof LlmException known) {
+            return known;
+        }
+        if (cause instanceof java.net.http.HttpTimeoutException) {
+            return new LlmTimeout("LLM service did not answer in time", null);
+        }
+        return new LlmUnavailable("LLM service unreachable: " + cause.getClass().getSimpleName(), null);
+    }
+
+    /** Retry-After in seconds; the HTTP-date form is rare from services and treated as absent. */
+    static Duration parseRetryAfter(String header) {
+        if (header == null) {
+            return null;
+        }
+        try {
+            return Duration.ofSeconds(Long.parseLong(header.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+}

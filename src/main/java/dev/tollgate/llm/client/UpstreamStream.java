@@ -1,0 +1,138 @@
+package dev.tollgate.llm.client;
+
+import dev.tollgate.llm.LlmException;
+import dev.tollgate.llm.LlmUnavailable;
+import dev.tollgate.llm.TokenSink;
+import dev.tollgate.llm.TokenStream;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * One streaming answer read line by line from the JDK HttpClient. It requests one line at a time
+ * and the next only when the sink has taken the previous token, so a slow client slows the
+ * upstream read instead of filling memory. {@link #started()} completes with the first event.
+ */
+final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
+
+    private final CompletableFuture<TokenStream> started = new CompletableFuture<>();
+    private final SseLineDecoder decoder = new SseLineDecoder();
+    private final AtomicBoolean ended = new AtomicBoolean();
+    private volatile Flow.Subscription subscription;
+    private volatile boolean cancelled;
+    private ChatWire.Chunk firstChunk;
+    private LlmException failureBeforeSink;
+    private TokenSink sink;
+
+    CompletableFuture<TokenStream> started() {
+        return started;
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription s) {
+        subscription = s;
+        if (cancelled) {
+            s.cancel();
+        } else {
+            s.request(1);
+        }
+    }
+
+    @Override
+    public void onNext(String line) {
+        String data = decoder.accept(line);
+        if (data == null) {
+            subscription.request(1);
+            return;
+        }
+        ChatWire.Chunk chunk = ChatWire.parse(data);
+        synchronized (this) {
+            if (sink == null) {
+                firstChunk = chunk; // nothing more is requested until a sink is attached
+                started.complete(this);
+                return;
+            }
+        }
+        deliver(chunk);
+    }
+
+    @Override
+    public void forwardTo(TokenSink target) {
+        ChatWire.Chunk first;
+        LlmException failure;
+        synchronized (this) {
+            sink = target;
+            first = firstChunk;
+            failure = failureBeforeSink;
+            firstChunk = null;
+        }
+        if (first != null) {
+            deliver(first);
+        }
+        if (failure != null) {
+            end(failure);
+        }
+    }
+
+    private void deliver(ChatWire.Chunk chunk) {
+        if (chunk instanceof ChatWire.TokenChunk token) {
+            sink.token(token.content()).whenComplete((ok, error) -> {
+                if (error == null) {
+                    subscription.request(1);
+                } else {
+                    cancel(); // the client is gone; the sink already knows
+                }
+            });
+        } else if (chunk instanceof ChatWire.UsageChunk usage) {
+            sink.usage(usage.usage());
+            subscription.request(1);
+        } else if (chunk instanceof ChatWire.DoneChunk) {
+            if (ended.compareAndSet(false, true)) {
+                sink.complete();
+            }
+            subscription.request(1);
+        } else if (chunk instanceof ChatWire.ErrorChunk error) {
+            end(new LlmUnavailable("LLM service reported " + error.code(), null));
+        }
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+        end(cancelled ? null : UpstreamErrors.unreachable(throwable));
+    }
+
+    @Override
+    public void onComplete() {
+        end(new LlmUnavailable("LLM service ended the stream before [DONE]", null));
+    }
+
+    /** Ends the stream with a failure, unless it already ended (normally, or by cancel). */
+    void end(LlmException failure) {
+        if (!started.isDone()) {
+            started.completeExceptionally(failure != null ? failure : new LlmUnavailable("cancelled", null));
+            return;
+        }
+        if (failure == null) {
+            return;
+        }
+        synchronized (this) {
+            if (sink == null) {
+                failureBeforeSink = failure; // delivered by forwardTo after the first event
+                return;
+            }
+        }
+        if (ended.compareAndSet(false, true)) {
+            sink.fail(failure);
+        }
+    }
+
+    @Override
+    public void cancel() {
+        cancelled = true;
+        ended.set(true);
+        Flow.Subscription s = subscription;
+        if (s != null) {
+            s.cancel(); // closes the HTTP/1.1 connection: the LLM service sees the client go
+        }
+    }
+}

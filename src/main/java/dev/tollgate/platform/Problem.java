@@ -1,0 +1,36 @@
+package dev.tollgate.platform;
+
+import java.util.List;
+
+/**
+ * The one error shape (RFC 9457 application/problem+json). {@code requestId} is always set so a
+ * user can quote it; fields that do not apply are left null and so omitted from the JSON.
+ */
+public record Problem(String type, String title, int status, String detail, String requestId,
+                      List<FieldError> errors, Long balance, Long required, Long retryAfterMs) {
+
+    public static final String MEDIA_TYPE = "application/problem+json";
+
+    public record FieldError(String field, String message) {
+    }
+
+    public static Problem of(int status, String title, String detail, String requestId) {
+        return new Problem(typeFor(title), title, status, detail, requestId, null, null, null, null);
+    }
+
+    public Problem withErrors(List<FieldError> fieldErrors) {
+        return new Problem(type, title, status, detail, requestId, fieldErrors, balance, required, retryAfterMs);
+    }
+
+    public Problem withCredits(long currentBalance, long requiredCredits) {
+        return new Problem(type, title, status, detail, requestId, errors, currentBalance, requiredCredits, retryAfterMs);
+    }
+
+    public Problem withRetryAfterMs(Long millis) {
+        return new Problem(type, title, status, detail, requestId, errors, balance, required, millis);
+    }
+
+    private static String typeFor(String title) {
+        return "https://tollgate.dev/problems/" + title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+    }
+}

@@ -1,0 +1,22 @@
+package dev.tollgate.platform;
+
+import jakarta.inject.Inject;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ExceptionMapper;
+import jakarta.ws.rs.ext.Provider;
+
+/** JAX-RS's own refusals (unknown path, wrong method or media type) in the one error shape. */
+@Provider
+public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplicationException> {
+
+    @Inject
+    CurrentRequest request;
+
+    @Override
+    public Response toResponse(WebApplicationException e) {
+        Response.StatusType status = e.getResponse().getStatusInfo();
+        String detail = status.getStatusCode() >= 500 ? "The server could not complete the request." : e.getMessage();
+        return ProblemResponses.of(Problem.of(status.getStatusCode(), status.getReasonPhrase(), detail, request.id()));
+    }
+}

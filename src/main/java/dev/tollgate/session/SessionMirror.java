@@ -1,0 +1,64 @@
+package dev.tollgate.session;
+
+import dev.tollgate.auth.Caller;
+import dev.tollgate.llm.LlmService;
+import dev.tollgate.platform.ProblemException;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
+import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.Transactional;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+/** Opens sessions for their owner and keeps their usage metadata current. */
+@ApplicationScoped
+public class SessionMirror {
+
+    @PersistenceContext(unitName = "tollgate")
+    EntityManager em;
+
+    @Inject
+    LlmService llm;
+
+    @Inject
+    Clock clock;
+
+    /**
+     * The caller's session with that id, or a new one when no id is given. Someone else's session
+     * answers exactly like a missing one, so ids leak nothing.
+     */
+    @Transactional
+    public ChatSession open(Caller caller, UUID sessionId, String requestId) {
+        if (sessionId != null) {
+            return owned(caller, sessionId);
+        }
+        UUID id = UUID.randomUUID();
+        // Created upstream first (no database connection is held yet): the create is idempotent,
+        // a PUT with our id, so a failure after it leaves nothing that a retry would duplicate.
+        llm.createSession(id, caller.userId(), caller.companyId(), requestId);
+        ChatSession session = new ChatSession(id, caller.userId(), caller.companyId(), Instant.now(clock));
+        em.persist(session);
+        return session;
+    }
+
+    @Transactional
+    public ChatSession owned(Caller caller, UUID sessionId) {
+        ChatSession session = em.find(ChatSession.class, sessionId);
+        if (session == null || !session.userId().equals(caller.userId())
+                || !session.companyId().equals(caller.companyId())) {
+            throw new ProblemException(404, "Session not found", "No session " + sessionId + " for this caller.");
+        }
+        return session;
+    }
+
+    @Transactional
+    public void recordTurn(UUID sessionId, long credits, Instant at) {
+        ChatSession session = em.find(ChatSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
+        if (session != null) {
+            session.recordTurn(credits, at);
+        }
+    }
+}

@@ -1,0 +1,78 @@
+package dev.tollgate.credits;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.tollgate.platform.Clocks;
+import dev.tollgate.platform.Problem;
+import dev.tollgate.platform.ProblemException;
+import jakarta.inject.Inject;
+import java.util.UUID;
+import org.jboss.arquillian.container.test.api.Deployment;
+import org.jboss.arquillian.junit5.ArquillianExtension;
+import org.jboss.shrinkwrap.api.ShrinkWrap;
+import org.jboss.shrinkwrap.api.asset.EmptyAsset;
+import org.jboss.shrinkwrap.api.spec.WebArchive;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The ledger inside Liberty, against PostgreSQL through the server's JTA data source
+ * (Arquillian deploys this package into the running test server).
+ */
+@ExtendWith(ArquillianExtension.class)
+class CreditLedgerIT {
+
+    @Deployment
+    static WebArchive deployment() {
+        return ShrinkWrap.create(WebArchive.class, "credit-ledger-it.war")
+                .addPackage(CreditLedger.class.getPackage())
+                .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class)
+                .addAsResource("META-INF/persistence.xml")
+                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+    }
+
+    @Inject
+    CreditLedger ledger;
+
+    private static Charge charge(String company, long credits) {
+        return new Charge(UUID.randomUUID(), company, "user-1", "req-" + UUID.randomUUID(), null, credits);
+    }
+
+    @Test
+    void aNewCompanyStartsWithTheInitialGrantAndADebitTakesFromIt() {
+        String company = "ledger-" + UUID.randomUUID();
+        ledger.debit(charge(company, 10));
+        // The test server grants 1000 credits to a new company (TOLLGATE_CREDITS_INITIAL_GRANT).
+        assertEquals(990, ledger.balance(company));
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void repeatingADebitOrARefundBooksItOnce() {
+        String company = "ledger-" + UUID.randomUUID();
+        Charge charge = charge(company, 25);
+        ledger.debit(charge);
+        ledger.debit(charge);
+        assertEquals(975, ledger.balance(company));
+        ledger.refund(charge);
+        ledger.refund(charge);
+        assertEquals(1000, ledger.balance(company));
+        assertEquals(2, ledger.entriesForRequest(charge.requestId()).size());
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void aDebitLargerThanTheBalanceIsRefusedWithTheNumbers() {
+        String company = "ledger-" + UUID.randomUUID();
+        ledger.debit(charge(company, 990));
+        InsufficientCredits refused = assertThrows(InsufficientCredits.class, () -> ledger.debit(charge(company, 11)));
+        Problem problem = refused.toProblem("req");
+        assertEquals(402, problem.status());
+        assertEquals(10L, problem.balance());
+        assertEquals(11L, problem.required());
+        assertEquals(10, ledger.balance(company));
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+}

@@ -1,0 +1,222 @@
+package dev.tollgate.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import jakarta.json.Json;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+
+/**
+ * A stand-in for the private LLM service (docs/llm-service-api.md), served over real HTTP.
+ * It lives in test sources on purpose: it is never packaged into tollgate.war, so a production
+ * deployment cannot reach it. Tests start it in the failsafe JVM; bin/dev runs {@link #main}.
+ */
+public final class LlmSimulator implements AutoCloseable {
+
+    /** What the simulator saw of one call, for tests to assert on. */
+    public record SeenRequest(String method, String path, String requestId, String sessionId) {
+    }
+
+    private final HttpServer server;
+    private final ExecutorService handlers = Executors.newCachedThreadPool(daemon("sim-http"));
+    private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2, daemon("sim-clock"));
+    private final Map<String, Session> sessions = new ConcurrentHashMap<>();
+    private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
+    private final List<String> cancelled = new CopyOnWriteArrayList<>();
+
+    record Session(String userId, String companyId, Instant createdAt, List<JsonObject> messages) {
+    }
+
+    public LlmSimulator(int port) throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
+        server.setExecutor(handlers);
+        server.createContext("/", this::route);
+    }
+
+    public LlmSimulator start() {
+        server.start();
+        return this;
+    }
+
+    public int port() {
+        return server.getAddress().getPort();
+    }
+
+    public List<SeenRequest> seen() {
+        return List.copyOf(seen);
+    }
+
+    /** Request ids of streams whose client (Tollgate) went away before the end. */
+    public List<String> cancelled() {
+        return List.copyOf(cancelled);
+    }
+
+    public boolean hasSession(String sessionId) {
+        return sessions.containsKey(sessionId);
+    }
+
+    /** Lose a session, as a restarted LLM service would. */
+    public void forget(String sessionId) {
+        sessions.remove(sessionId);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        clock.shutdownNow();
+        handlers.shutdownNow();
+    }
+
+    private void route(HttpExchange ex) throws IOException {
+        String path = ex.getRequestURI().getPath();
+        String[] parts = path.substring(1).split("/");
+        String method = ex.getRequestMethod();
+        try {
+            if (path.equals("/health")) {
+                json(ex, 200, Json.createObjectBuilder().add("status", "UP").build());
+            } else if (parts.length == 2 && parts[0].equals("sessions") && method.equals("PUT")) {
+                putSession(ex, parts[1]);
+            } else if (parts.length == 2 && parts[0].equals("sessions") && method.equals("DELETE")) {
+                record(ex, parts[1]);
+                json(ex, sessions.remove(parts[1]) == null ? 404 : 204, null);
+            } else if (parts.length == 3 && parts[0].equals("sessions") && parts[2].equals("messages")) {
+                history(ex, parts[1]);
+            } else if (path.equals("/chat/stream") && method.equals("POST")) {
+                chat(ex, true);
+            } else if (path.equals("/chat") && method.equals("POST")) {
+                chat(ex, false);
+            } else {
+                json(ex, 404, error("not_found", "no such route"));
+            }
+        } catch (RuntimeException e) {
+            json(ex, 400, error("bad_request", String.valueOf(e.getMessage())));
+        }
+    }
+
+    private void putSession(HttpExchange ex, String id) throws IOException {
+        JsonObject body = readJson(ex.getRequestBody());
+        record(ex, id);
+        Session existing = sessions.putIfAbsent(id, new Session(body.getString("user_id", null),
+                body.getString("company_id", null), Instant.now(), new CopyOnWriteArrayList<>()));
+        Session session = sessions.get(id);
+        json(ex, existing == null ? 201 : 200, Json.createObjectBuilder()
+                .add("session_id", id).add("created_at", session.createdAt().toString()).build());
+    }
+
+    private void history(HttpExchange ex, String id) throws IOException {
+        record(ex, id);
+        Session session = sessions.get(id);
+        if (session == null) {
+            json(ex, 404, error("session_not_found", "unknown session"));
+            return;
+        }
+        var messages = Json.createArrayBuilder();
+        session.messages().forEach(messages::add);
+        json(ex, 200, Json.createObjectBuilder().add("session_id", id).add("messages", messages).build());
+    }
+
+    private void chat(HttpExchange ex, boolean streaming) throws IOException {
+        JsonObject body = readJson(ex.getRequestBody());
+        String sessionId = body.getString("session_id");
+        String query = body.getString("query");
+        record(ex, sessionId);
+        SimScript script = SimScript.parse(query);
+        Session session = sessions.get(sessionId);
+        switch (script.fault()) {
+            case HTTP500 -> {
+                json(ex, 500, error("internal", "simulated crash"));
+                return;
+            }
+            case HTTP429 -> {
+                ex.getResponseHeaders().add("Retry-After", "7");
+                json(ex, 429, error("rate_limited", "simulated overload"));
+                return;
+            }
+            default -> {
+            }
+        }
+        if (session == null || script.fault() == SimScript.Fault.UNKNOWN_SESSION) {
+            json(ex, 404, error("session_not_found", "unknown session " + sessionId));
+            return;
+        }
+        session.messages().add(message("user", query));
+        SimStream stream = new SimStream(ex, script, query, clock, () -> cancelled.add(requestId(ex)),
+                answer -> session.messages().add(message("assistant", answer)));
+        if (streaming) {
+            stream.start();
+        } else {
+            stream.answerWhole();
+        }
+    }
+
+    private void record(HttpExchange ex, String sessionId) {
+        seen.add(new SeenRequest(ex.getRequestMethod(), ex.getRequestURI().getPath(), requestId(ex), sessionId));
+    }
+
+    private static String requestId(HttpExchange ex) {
+        return ex.getRequestHeaders().getFirst("X-Request-Id");
+    }
+
+    private static JsonObject message(String role, String content) {
+        return Json.createObjectBuilder().add("role", role).add("content", content)
+                .add("created_at", Instant.now().toString()).build();
+    }
+
+    static JsonObject error(String code, String message) {
+        return Json.createObjectBuilder()
+                .add("error", Json.createObjectBuilder().add("code", code).add("message", message)).build();
+    }
+
+    static void json(HttpExchange ex, int status, JsonObject body) throws IOException {
+        if (body == null) {
+            ex.sendResponseHeaders(status, -1);
+            ex.close();
+            return;
+        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        ex.getResponseHeaders().set("Content-Type", "application/json");
+        ex.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = ex.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    private static JsonObject readJson(InputStream in) throws IOException {
+        try (var reader = Json.createReader(in)) {
+            return reader.readObject();
+        }
+    }
+
+    static JsonObjectBuilder usage(int prompt, int completion) {
+        return Json.createObjectBuilder().add("prompt_tokens", prompt).add("completion_tokens", completion);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
+    }
+
+    public static void main(String[] args) throws Exception {
+        int port = Integer.parseInt(args.length > 0 ? args[0] : System.getenv().getOrDefault("SIM_PORT", "8090"));
+        LlmSimulator sim = new LlmSimulator(port).start();
+        System.out.println("LLM simulator listening on http://127.0.0.1:" + sim.port());
+        Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
+        Thread.currentThread().join();
+    }
+}

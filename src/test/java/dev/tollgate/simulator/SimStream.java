@@ -1,0 +1,100 @@
+package dev.tollgate.simulator;
+
+import com.sun.net.httpserver.HttpExchange;
+import jakarta.json.Json;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * One simulated answer. Tokens are written from a shared scheduler rather than a thread per
+ * stream, so the simulator itself holds a thousand slow streams without a thousand threads.
+ */
+final class SimStream {
+
+    private final HttpExchange exchange;
+    private final SimScript script;
+    private final String query;
+    private final ScheduledExecutorService clock;
+    private final Runnable onCancel;
+    private final Consumer<String> onAnswer;
+    private final StringBuilder answer = new StringBuilder();
+    private OutputStream out;
+
+    SimStream(HttpExchange exchange, SimScript script, String query, ScheduledExecutorService clock,
+              Runnable onCancel, Consumer<String> onAnswer) {
+        this.exchange = exchange;
+        this.script = script;
+        this.query = query;
+        this.clock = clock;
+        this.onCancel = onCancel;
+        this.onAnswer = onAnswer;
+    }
+
+    void start() throws IOException {
+        exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
+        exchange.getResponseHeaders().set("Cache-Control", "no-cache");
+        exchange.sendResponseHeaders(200, 0);
+        out = exchange.getResponseBody();
+        if (script.fault() == SimScript.Fault.STALL) {
+            return; // headers sent, then silence until the client gives up
+        }
+        clock.schedule(() -> emit(0), script.ttftMs(), TimeUnit.MILLISECONDS);
+    }
+
+    void answerWhole() throws IOException {
+        int count = tokenCount();
+        for (int i = 0; i < count; i++) {
+            answer.append(token(i));
+        }
+        onAnswer.accept(answer.toString());
+        LlmSimulator.json(exchange, 200, Json.createObjectBuilder()
+                .add("content", answer.toString())
+                .add("usage", LlmSimulator.usage(SimText.promptTokens(query), count))
+                .add("finish_reason", "stop").build());
+    }
+
+    private void emit(int index) {
+        try {
+            if (script.fault() == SimScript.Fault.DISCONNECT && index == script.disconnectAfter()) {
+                exchange.close(); // an abrupt end: no usage, no [DONE]
+                return;
+            }
+            if (index < tokenCount()) {
+                String token = token(index);
+                answer.append(token);
+                write(Json.createObjectBuilder().add("content", token).build().toString());
+                clock.schedule(() -> emit(index + 1), script.delayMs(), TimeUnit.MILLISECONDS);
+                return;
+            }
+            write(Json.createObjectBuilder()
+                    .add("usage", LlmSimulator.usage(SimText.promptTokens(query), index)).build().toString());
+            write("[DONE]");
+            onAnswer.accept(answer.toString());
+            exchange.close();
+        } catch (IOException e) {
+            onCancel.run();
+            exchange.close();
+        }
+    }
+
+    private int tokenCount() {
+        return script.noResults() ? SimText.NO_RESULTS.split(" ").length : script.tokens();
+    }
+
+    private String token(int index) {
+        if (script.noResults()) {
+            String word = SimText.NO_RESULTS.split(" ")[index];
+            return index == 0 ? word : " " + word;
+        }
+        return SimText.token(query, index);
+    }
+
+    private void write(String data) throws IOException {
+        out.write(("data: " + data + "\n\n").getBytes(StandardCharsets.UTF_8));
+        out.flush();
+    }
+}

@@ -1,0 +1,57 @@
+package dev.tollgate.testing;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+
+/**
+ * The local RSA key pair that bin/dev and the tests sign their own tokens with. Generated on
+ * first use under an ignored folder (target/keys), never committed. Tollgate only ever sees the
+ * public half, through its configured verification key location.
+ */
+public final class DevKeys {
+
+    public static final String PUBLIC_PEM = "dev-jwt-public.pem";
+    public static final String PRIVATE_PEM = "dev-jwt-private.pem";
+
+    private DevKeys() {
+    }
+
+    public static void ensure(Path dir) throws IOException, GeneralSecurityException {
+        Path pub = dir.resolve(PUBLIC_PEM);
+        Path priv = dir.resolve(PRIVATE_PEM);
+        if (Files.exists(pub) && Files.exists(priv)) {
+            return;
+        }
+        Files.createDirectories(dir);
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        Files.writeString(priv, pem("PRIVATE KEY", pair.getPrivate().getEncoded()));
+        Files.writeString(pub, pem("PUBLIC KEY", pair.getPublic().getEncoded()));
+    }
+
+    public static PrivateKey privateKey(Path dir) throws IOException, GeneralSecurityException {
+        String body = Files.readString(dir.resolve(PRIVATE_PEM))
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+
+    private static String pem(String type, byte[] der) {
+        return "-----BEGIN " + type + "-----\n"
+                + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                + "\n-----END " + type + "-----\n";
+    }
+
+    /** Used by the build (process-test-classes) and by bin/dev. */
+    public static void main(String[] args) throws Exception {
+        ensure(Path.of(args[0]));
+    }
+}

@@ -1,0 +1,13 @@
+package dev.tollgate.testing;
+
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/** {@code @ExtendWith(UsesSimulator.class)}: the LLM simulator is listening before the first test. */
+public class UsesSimulator implements BeforeAllCallback {
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        Simulator.get();
+    }
+}
