@@ -16,7 +16,12 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
     @Override
     public Response toResponse(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
-        String detail = status.getStatusCode() >= 500 ? "The server could not complete the request." : e.getMessage();
+        String detail = switch (status.getStatusCode()) {
+            case 404 -> "There is no resource at this path.";
+            case 405 -> "This method is not allowed here.";
+            case 406, 415 -> "This media type is not supported here.";
+            default -> status.getStatusCode() >= 500 ? "The server could not complete the request." : e.getMessage();
+        };
         return ProblemResponses.of(Problem.of(status.getStatusCode(), status.getReasonPhrase(), detail, request.id()));
     }
 }
