@@ -1,0 +1,41 @@
+package dev.tollgate.llm.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.llm.ChatPrompt;
+import dev.tollgate.llm.Usage;
+import jakarta.json.Json;
+import java.io.StringReader;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class ChatWireTest {
+
+    @Test
+    void tokensUsageDoneAndErrorsAreRecognised() {
+        assertThat(ChatWire.parse("{\"content\":\" hi\"}")).isEqualTo(new ChatWire.TokenChunk(" hi"));
+        assertThat(ChatWire.parse("{\"usage\":{\"prompt_tokens\":3,\"completion_tokens\":9}}"))
+                .isEqualTo(new ChatWire.UsageChunk(new Usage(3, 9)));
+        assertThat(ChatWire.parse(" [DONE] ")).isInstanceOf(ChatWire.DoneChunk.class);
+        assertThat(ChatWire.parse("{\"error\":{\"code\":\"overloaded\",\"message\":\"busy\"}}"))
+                .isEqualTo(new ChatWire.ErrorChunk("overloaded", "busy"));
+    }
+
+    @Test
+    void garbageBecomesAnErrorChunkNotAnException() {
+        assertThat(ChatWire.parse("{not json")).isInstanceOf(ChatWire.ErrorChunk.class);
+        assertThat(ChatWire.parse("[1,2]")).isInstanceOf(ChatWire.ErrorChunk.class);
+        assertThat(ChatWire.parse("{\"content\":42}")).isInstanceOf(ChatWire.ErrorChunk.class);
+        assertThat(ChatWire.parse("{\"other\":1}")).isInstanceOf(ChatWire.ErrorChunk.class);
+    }
+
+    @Test
+    void theRequestBodyCarriesSessionQueryAndLimitSafelyEscaped() {
+        UUID session = UUID.randomUUID();
+        String body = ChatWire.requestBody(new ChatPrompt(session, "say \"hi\"\n", 64, "req-1"));
+        var json = Json.createReader(new StringReader(body)).readObject();
+        assertThat(json.getString("session_id")).isEqualTo(session.toString());
+        assertThat(json.getString("query")).isEqualTo("say \"hi\"\n");
+        assertThat(json.getInt("max_tokens")).isEqualTo(64);
+    }
+}

@@ -1,0 +1,40 @@
+package dev.tollgate.llm.client;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tollgate.llm.LlmRateLimited;
+import dev.tollgate.llm.LlmSessionLost;
+import dev.tollgate.llm.LlmTimeout;
+import dev.tollgate.llm.LlmUnavailable;
+import java.net.ConnectException;
+import java.net.http.HttpTimeoutException;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class UpstreamErrorsTest {
+
+    @Test
+    void statusesBecomeTypedFailuresKeepingRetryAdvice() {
+        var limited = UpstreamErrors.fromStatus(429, "7");
+        assertThat(limited).isInstanceOf(LlmRateLimited.class);
+        assertThat(limited.retryAfter()).isEqualTo(Duration.ofSeconds(7));
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(UpstreamErrors.fromStatus(404, null)).isInstanceOf(LlmSessionLost.class);
+        assertThat(UpstreamErrors.fromStatus(504, null)).isInstanceOf(LlmTimeout.class);
+        assertThat(UpstreamErrors.fromStatus(500, null)).isInstanceOf(LlmUnavailable.class);
+        assertThat(UpstreamErrors.fromStatus(500, null).status()).isEqualTo(503);
+    }
+
+    @Test
+    void retryAfterInAnUnreadableFormIsTreatedAsAbsent() {
+        assertThat(UpstreamErrors.parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isNull();
+        assertThat(UpstreamErrors.parseRetryAfter(null)).isNull();
+        assertThat(UpstreamErrors.parseRetryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
+    }
+
+    @Test
+    void transportFailuresAreClassified() {
+        assertThat(UpstreamErrors.unreachable(new HttpTimeoutException("slow"))).isInstanceOf(LlmTimeout.class);
+        assertThat(UpstreamErrors.unreachable(new ConnectException("refused"))).isInstanceOf(LlmUnavailable.class);
+    }
+}
