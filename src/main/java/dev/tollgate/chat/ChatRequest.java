@@ -4,11 +4,16 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.util.Map;
 import java.util.UUID;
 
-/** The body of a chat request. Without a session id a new session is opened. */
+/**
+ * The body of a chat request. Without a session id a new session is opened. Filters are checked
+ * against the configured schema ({@link FilterSchema}).
+ */
 public record ChatRequest(
         UUID sessionId,
         @NotBlank @Size(max = 16000) String query,
-        @Min(1) @Max(8192) Integer maxTokens) {
+        @Min(1) @Max(8192) Integer maxTokens,
+        Map<String, Object> filters) {
 }

@@ -1,7 +1,12 @@
 package dev.tollgate.chat;
 
 import dev.tollgate.auth.CurrentCaller;
+import dev.tollgate.llm.LlmException;
+import dev.tollgate.llm.LlmFailureMapper;
 import dev.tollgate.platform.CurrentRequest;
+import dev.tollgate.platform.Problem;
+import dev.tollgate.platform.ProblemResponses;
+import dev.tollgate.platform.RequestIds;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -12,13 +17,18 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.container.AsyncResponse;
+import jakarta.ws.rs.container.Suspended;
 import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.util.concurrent.CompletionException;
 
 @Path("v1/chat")
 @RequestScoped
+@RolesAllowed("user")
 public class ChatResource {
 
     @Inject
@@ -33,11 +43,34 @@ public class ChatResource {
     /** Streams the answer as Server-Sent Events (docs/streaming.md). */
     @POST
     @Path("stream")
-    @RolesAllowed("user")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@Valid @NotNull ChatRequest body, @Context SseEventSink sink, @Context Sse sse,
                        @Context HttpServletResponse response) {
         turns.stream(caller.get(), body, request.id(), new SseClient(sink, sse, response));
+    }
+
+    /** The whole answer as one JSON document; the request is suspended, not parked, while it streams in. */
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public void answer(@Valid @NotNull ChatRequest body, @Suspended AsyncResponse async) {
+        String requestId = request.id();
+        turns.answer(caller.get(), body, requestId).whenComplete((answer, error) -> async.resume(error == null
+                ? Response.ok(answer)
+                        .header(RequestIds.HEADER, requestId)
+                        .header("X-Session-Id", answer.sessionId())
+                        .header("X-Gateway-Overhead-Ms", answer.gatewayOverheadMs())
+                        .build()
+                : failed(error, requestId)));
+    }
+
+    private static Response failed(Throwable error, String requestId) {
+        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        if (cause instanceof LlmException llmFailure) {
+            return LlmFailureMapper.response(llmFailure, requestId);
+        }
+        return ProblemResponses.of(Problem.of(500, "Internal error",
+                "Something went wrong on our side. Quote the request id when you report it.", requestId));
     }
 }

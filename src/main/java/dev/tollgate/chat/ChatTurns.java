@@ -7,24 +7,21 @@ import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
-import dev.tollgate.llm.LlmTimeout;
-import dev.tollgate.llm.LlmUnavailable;
+import dev.tollgate.llm.LlmSessionLost;
+import dev.tollgate.llm.OpenAttempts;
 import dev.tollgate.llm.TokenStream;
-import dev.tollgate.llm.Usage;
 import dev.tollgate.session.ChatSession;
 import dev.tollgate.session.SessionMirror;
-import dev.tollgate.streaming.RelayListener;
-import dev.tollgate.streaming.RelayOutcome;
+import dev.tollgate.streaming.OpenStreams;
 import dev.tollgate.streaming.SseRelay;
 import dev.tollgate.streaming.StreamEvents;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
+import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -33,10 +30,13 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * One chat turn end to end: session -> credits -> LLM -> relay -> mirror and audit.
  * The request thread waits only for the first upstream event, so a failure before any token
- * still gets its real HTTP status; after that, no thread is held for the stream.
+ * still gets its real HTTP status; after that, no thread is held for the answer.
  */
 @ApplicationScoped
 public class ChatTurns {
+
+    static final String SESSION_RECREATED = "The LLM service had lost this session. It was recreated; "
+            + "earlier messages are no longer known to the model.";
 
     @Inject
     SessionMirror sessions;
@@ -46,6 +46,12 @@ public class ChatTurns {
 
     @Inject
     LlmService llm;
+
+    @Inject
+    OpenStreams openStreams;
+
+    @Inject
+    FilterSchema filterSchema;
 
     @Inject
     Event<ChatAudited> audit;
@@ -63,80 +69,82 @@ public class ChatTurns {
     int defaultMaxTokens;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm.first-token-timeout", defaultValue = "PT30S")
-    Duration firstTokenTimeout;
+    @ConfigProperty(name = "tollgate.llm.first-token-timeout-ms", defaultValue = "30000")
+    long firstTokenTimeoutMs;
 
     void stream(Caller caller, ChatRequest request, String requestId, SseClient client) {
+        StartedTurn turn = begin(caller, request, requestId);
+        client.prepare(requestId, turn.session().id());
+        SseRelay relay = new SseRelay(client.sink(), client.sse(),
+                new SseRelay.Ids(requestId, turn.session().id(), turn.startNanos(), turn.gatewayOverheadMs()),
+                settlement(turn, "chat.stream"));
+        turn.admission().watch(relay);
+        relay.start(turn.stream(), turn.notice());
+    }
+
+    CompletionStage<ChatAnswer> answer(Caller caller, ChatRequest request, String requestId) {
+        StartedTurn turn = begin(caller, request, requestId);
+        AnswerCollector collector = new AnswerCollector(settlement(turn, "chat.answer"), turn.stream());
+        turn.admission().watch(collector);
+        turn.stream().forwardTo(collector);
+        return collector.result().thenApply(collected -> new ChatAnswer(requestId, turn.session().id(),
+                collected.content(), collected.usage(), "stop", turn.elapsedMs(), turn.gatewayOverheadMs(),
+                turn.notice()));
+    }
+
+    private Settlement settlement(StartedTurn turn, String action) {
+        return new Settlement(turn, action, sessions, ledger, audit, clock);
+    }
+
+    private StartedTurn begin(Caller caller, ChatRequest request, String requestId) {
         long start = System.nanoTime();
-        ChatSession session = sessions.open(caller, request.sessionId(), requestId);
-        Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
-                session.id(), creditsPerRequest);
-        ledger.debit(charge);
-        long overheadMs = (System.nanoTime() - start) / 1_000_000;
-        int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
-        TokenStream stream = firstEvent(llm.openStream(new ChatPrompt(session.id(), request.query(), maxTokens, requestId)),
-                charge, caller, start);
-        client.prepare(requestId, session.id());
-        new SseRelay(client.sink(), client.sse(), requestId, session.id(), start, overheadMs,
-                new Settlement(caller, charge, start)).start(stream);
-    }
-
-    private TokenStream firstEvent(CompletableFuture<TokenStream> opening, Charge charge, Caller caller, long start) {
+        Map<String, Object> filters = filterSchema.check(request.filters());
+        OpenStreams.Admission admission = openStreams.admit();
         try {
-            return opening.get(firstTokenTimeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            opening.thenAccept(TokenStream::cancel);
-            throw beforeFirstToken(new LlmTimeout("No first token within " + firstTokenTimeout.toSeconds() + " s", null),
-                    charge, caller, start);
-        } catch (ExecutionException e) {
-            LlmException failure = e.getCause() instanceof LlmException llmFailure
-                    ? llmFailure : new LlmUnavailable("LLM call failed", null);
-            throw beforeFirstToken(failure, charge, caller, start);
+            ChatSession session = sessions.open(caller, request.sessionId(), requestId);
+            Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
+                    session.id(), creditsPerRequest);
+            ledger.debit(charge);
+            int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
+            ChatPrompt prompt = new ChatPrompt(session.id(), request.query(), maxTokens, filters, requestId);
+            long overheadMs = (System.nanoTime() - start) / 1_000_000;
+            try {
+                StreamEvents.Notice notice = null;
+                TokenStream stream;
+                try {
+                    stream = firstEvent(prompt);
+                } catch (LlmSessionLost lost) {
+                    // The mirror knows the session, the LLM service lost it: recreate it and carry on.
+                    llm.createSession(session.id(), caller.userId(), caller.companyId(), requestId);
+                    notice = new StreamEvents.Notice("session_recreated", SESSION_RECREATED);
+                    stream = firstEvent(prompt);
+                }
+                return new StartedTurn(caller, session, charge, stream, notice, start, overheadMs, admission);
+            } catch (LlmException failure) {
+                ledger.refund(charge); // nothing of the answer exists: the caller pays nothing
+                audit.fire(new ChatAudited("chat", caller.companyId(), caller.userId(), requestId, session.id(),
+                        null, null, 0L, failure.code(), (System.nanoTime() - start) / 1_000_000));
+                throw failure;
+            }
+        } catch (RuntimeException e) {
+            admission.release();
+            throw e;
+        }
+    }
+
+    /** Waits for the first event; the fault-tolerance timeout bounds it, the local bound is a safety net. */
+    private TokenStream firstEvent(ChatPrompt prompt) {
+        OpenAttempts attempts = new OpenAttempts();
+        try {
+            return llm.openStream(prompt, attempts).toCompletableFuture()
+                    .get(2 * firstTokenTimeoutMs + 1000, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            attempts.cancelAll();
+            throw llm.classify(e);
         } catch (InterruptedException e) {
+            attempts.cancelAll();
             Thread.currentThread().interrupt();
-            throw beforeFirstToken(new LlmUnavailable("interrupted", null), charge, caller, start);
-        }
-    }
-
-    /** Nothing reached the model's answer: the caller pays nothing. */
-    private LlmException beforeFirstToken(LlmException failure, Charge charge, Caller caller, long start) {
-        ledger.refund(charge);
-        audit.fire(new ChatAudited("chat.stream", caller.companyId(), caller.userId(), charge.requestId(),
-                charge.sessionId(), null, null, 0L, failure.code(), elapsedMs(start)));
-        return failure;
-    }
-
-    private static long elapsedMs(long start) {
-        return (System.nanoTime() - start) / 1_000_000;
-    }
-
-    /** What happens when the relay reports back: usage shown to the client, mirror and audit updated. */
-    private final class Settlement implements RelayListener {
-
-        private final Caller caller;
-        private final Charge charge;
-        private final long start;
-
-        Settlement(Caller caller, Charge charge, long start) {
-            this.caller = caller;
-            this.charge = charge;
-            this.start = start;
-        }
-
-        @Override
-        public StreamEvents.UsageReport finished(Usage usage) {
-            return new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(), charge.credits(),
-                    ledger.balance(charge.companyId()));
-        }
-
-        @Override
-        public void closed(RelayOutcome outcome) {
-            sessions.recordTurn(charge.sessionId(), charge.credits(), Instant.now(clock));
-            Usage usage = outcome.usage();
-            audit.fire(new ChatAudited("chat.stream", caller.companyId(), caller.userId(), charge.requestId(),
-                    charge.sessionId(), usage == null ? null : usage.promptTokens(),
-                    usage == null ? outcome.tokensDelivered() : usage.completionTokens(),
-                    charge.credits(), outcome.completed() ? "ok" : outcome.status(), elapsedMs(start)));
+            throw llm.classify(e);
         }
     }
 }

@@ -1,7 +1,8 @@
 package dev.tollgate.llm;
 
+import java.util.Map;
 import java.util.UUID;
 
-/** One question for the model in a session. */
-public record ChatPrompt(UUID sessionId, String query, int maxTokens, String requestId) {
+/** One question for the model in a session; filters were validated against the configured schema. */
+public record ChatPrompt(UUID sessionId, String query, int maxTokens, Map<String, Object> filters, String requestId) {
 }

@@ -17,7 +17,12 @@ public class LlmFailureMapper implements ExceptionMapper<LlmException> {
 
     @Override
     public Response toResponse(LlmException e) {
-        Problem problem = Problem.of(e.status(), title(e), e.getMessage(), request.id());
+        return response(e, request.id());
+    }
+
+    /** Also used where an answer fails off the request thread, without a mapper at hand. */
+    public static Response response(LlmException e, String requestId) {
+        Problem problem = Problem.of(e.status(), title(e), e.getMessage(), requestId);
         return ProblemResponses.of(e.retryAfter() == null ? problem : problem.withRetryAfterMs(e.retryAfter().toMillis()));
     }
 

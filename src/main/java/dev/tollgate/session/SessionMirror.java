@@ -11,6 +11,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /** Opens sessions for their owner and keeps their usage metadata current. */
@@ -52,6 +53,34 @@ public class SessionMirror {
             throw new ProblemException(404, "Session not found", "No session " + sessionId + " for this caller.");
         }
         return session;
+    }
+
+    /** The caller's sessions, newest first. */
+    @Transactional
+    public SessionPage page(Caller caller, String cursor, int limit) {
+        SessionPage.Cursor after = cursor == null || cursor.isBlank() ? null : SessionPage.Cursor.decode(cursor);
+        var query = em.createQuery("select s from ChatSession s where s.userId = :user and s.companyId = :company"
+                        + (after == null ? "" : " and (s.createdAt < :afterTime or (s.createdAt = :afterTime and s.id < :afterId))")
+                        + " order by s.createdAt desc, s.id desc", ChatSession.class)
+                .setParameter("user", caller.userId())
+                .setParameter("company", caller.companyId())
+                .setMaxResults(limit + 1);
+        if (after != null) {
+            query.setParameter("afterTime", after.createdAt()).setParameter("afterId", after.id());
+        }
+        List<ChatSession> rows = query.getResultList();
+        boolean more = rows.size() > limit;
+        List<ChatSession> page = more ? rows.subList(0, limit) : rows;
+        String next = more ? new SessionPage.Cursor(page.get(limit - 1).createdAt(), page.get(limit - 1).id()).encode() : null;
+        return new SessionPage(page.stream().map(SessionView::of).toList(), next);
+    }
+
+    /** Deletes upstream first, then the mirror: a failure upstream leaves the session usable. */
+    @Transactional
+    public void delete(Caller caller, UUID sessionId, String requestId) {
+        ChatSession session = owned(caller, sessionId);
+        llm.deleteSession(sessionId, requestId);
+        em.remove(session);
     }
 
     @Transactional

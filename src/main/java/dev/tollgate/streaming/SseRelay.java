@@ -1,6 +1,8 @@
 package dev.tollgate.streaming;
 
 import dev.tollgate.llm.LlmException;
+import dev.tollgate.llm.LlmTimeout;
+import dev.tollgate.llm.LlmUnavailable;
 import dev.tollgate.llm.TokenSink;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.llm.Usage;
@@ -8,6 +10,7 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
+import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -18,63 +21,108 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * (or error). Sends are chained so events never overtake each other, and the upstream is asked for
  * the next token only once the previous one was written. No thread waits here between tokens.
  */
-public final class SseRelay implements TokenSink {
+public final class SseRelay implements TokenSink, WatchedStream {
+
+    /** Identifies the answer in every event that carries ids. */
+    public record Ids(String requestId, UUID sessionId, long startNanos, long gatewayOverheadMs) {
+    }
 
     private final SseEventSink sink;
     private final Sse sse;
-    private final String requestId;
-    private final UUID sessionId;
-    private final long startNanos;
-    private final long gatewayOverheadMs;
+    private final Ids ids;
     private final RelayListener listener;
+    private final AtomicBoolean ending = new AtomicBoolean();
     private final AtomicBoolean closed = new AtomicBoolean();
     private CompletableFuture<?> last = CompletableFuture.completedFuture(null);
-    private TokenStream stream;
-    private int delivered;
-    private Usage usage;
+    private volatile TokenStream stream;
+    private volatile long lastUpstreamNanos = System.nanoTime();
+    private volatile long lastWriteNanos = System.nanoTime();
+    private volatile int delivered;
+    private volatile Usage usage;
 
-    public SseRelay(SseEventSink sink, Sse sse, String requestId, UUID sessionId, long startNanos,
-                    long gatewayOverheadMs, RelayListener listener) {
+    public SseRelay(SseEventSink sink, Sse sse, Ids ids, RelayListener listener) {
         this.sink = sink;
         this.sse = sse;
-        this.requestId = requestId;
-        this.sessionId = sessionId;
-        this.startNanos = startNanos;
-        this.gatewayOverheadMs = gatewayOverheadMs;
+        this.ids = ids;
         this.listener = listener;
     }
 
-    public void start(TokenStream upstream) {
+    /** Sends meta (and a notice, if any), then relays the stream. */
+    public void start(TokenStream upstream, StreamEvents.Notice notice) {
         this.stream = upstream;
-        send(event("meta", null, new StreamEvents.Meta(requestId, sessionId)));
+        send(event("meta", null, new StreamEvents.Meta(ids.requestId(), ids.sessionId())));
+        if (notice != null) {
+            send(event("notice", null, notice));
+        }
         upstream.forwardTo(this);
     }
 
     @Override
     public CompletionStage<?> token(String content) {
-        delivered++;
-        return send(event("token", String.valueOf(delivered), new StreamEvents.Token(content)));
+        lastUpstreamNanos = System.nanoTime();
+        int id = ++delivered;
+        return send(event("token", String.valueOf(id), new StreamEvents.Token(content)));
     }
 
     @Override
     public void usage(Usage reported) {
+        lastUpstreamNanos = System.nanoTime();
         this.usage = reported;
     }
 
     @Override
     public void complete() {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
         Usage finalUsage = usage != null ? usage : new Usage(0, delivered);
         send(event("usage", null, listener.finished(finalUsage)));
-        send(event("done", null, new StreamEvents.Done(requestId, sessionId, elapsedMs(), gatewayOverheadMs, "stop")))
+        send(event("done", null, new StreamEvents.Done(ids.requestId(), ids.sessionId(), elapsedMs(),
+                ids.gatewayOverheadMs(), "stop")))
                 .whenComplete((ok, error) -> close(new RelayOutcome(RelayOutcome.COMPLETED, delivered, finalUsage)));
     }
 
     @Override
     public void fail(LlmException failure) {
+        endWithError(failure, failure.code());
+    }
+
+    @Override
+    public void upstreamStalled() {
+        cancelUpstream();
+        endWithError(new LlmTimeout("The LLM service stopped sending tokens", Duration.ofSeconds(1)), "llm_timeout");
+    }
+
+    @Override
+    public void serverShutdown() {
+        cancelUpstream();
+        endWithError(new LlmUnavailable("This server is shutting down; retry the request", Duration.ofSeconds(1)),
+                "server_shutdown");
+    }
+
+    @Override
+    public void heartbeat() {
+        send(sse.newEventBuilder().comment("heartbeat").build());
+    }
+
+    @Override
+    public long lastUpstreamNanos() {
+        return lastUpstreamNanos;
+    }
+
+    @Override
+    public long lastWriteNanos() {
+        return lastWriteNanos;
+    }
+
+    private void endWithError(LlmException failure, String code) {
+        if (!ending.compareAndSet(false, true)) {
+            return;
+        }
         Long retryAfter = failure.retryAfter() == null ? null : failure.retryAfter().toMillis();
-        send(event("error", null, new StreamEvents.Error(failure.code(),
-                "The answer was interrupted: " + failure.getMessage(), requestId, sessionId, retryAfter)))
-                .whenComplete((ok, error) -> close(new RelayOutcome(failure.code(), delivered, usage)));
+        send(event("error", null, new StreamEvents.Error(code, failure.getMessage(), ids.requestId(),
+                ids.sessionId(), retryAfter)))
+                .whenComplete((ok, error) -> close(new RelayOutcome(code, delivered, usage)));
     }
 
     private synchronized CompletableFuture<?> send(OutboundSseEvent event) {
@@ -82,7 +130,9 @@ public final class SseRelay implements TokenSink {
                         ? CompletableFuture.failedFuture(new IllegalStateException("client gone"))
                         : sink.send(event).toCompletableFuture())
                 .whenComplete((ok, error) -> {
-                    if (error != null) {
+                    if (error == null) {
+                        lastWriteNanos = System.nanoTime();
+                    } else {
                         clientGone();
                     }
                 });
@@ -91,10 +141,16 @@ public final class SseRelay implements TokenSink {
 
     /** The client went away: stop the upstream now and settle what was delivered. */
     private void clientGone() {
-        if (stream != null) {
-            stream.cancel();
-        }
+        ending.set(true);
+        cancelUpstream();
         close(new RelayOutcome(RelayOutcome.CLIENT_DISCONNECTED, delivered, usage));
+    }
+
+    private void cancelUpstream() {
+        TokenStream upstream = stream;
+        if (upstream != null) {
+            upstream.cancel();
+        }
     }
 
     private void close(RelayOutcome outcome) {
@@ -117,6 +173,6 @@ public final class SseRelay implements TokenSink {
     }
 
     private long elapsedMs() {
-        return (System.nanoTime() - startNanos) / 1_000_000;
+        return (System.nanoTime() - ids.startNanos()) / 1_000_000;
     }
 }

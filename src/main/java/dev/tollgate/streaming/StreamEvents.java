@@ -11,6 +11,9 @@ public final class StreamEvents {
     public record Meta(String requestId, UUID sessionId) {
     }
 
+    public record Notice(String code, String message) {
+    }
+
     public record Token(String content) {
     }
 

@@ -61,16 +61,9 @@ public final class Api {
         }
     }
 
+    @SuppressWarnings("unchecked")
     public static HttpRequest.BodyPublisher json(Map<String, ?> fields) {
-        var builder = Json.createObjectBuilder();
-        fields.forEach((k, v) -> {
-            if (v instanceof Number n) {
-                builder.add(k, n.longValue());
-            } else {
-                builder.add(k, String.valueOf(v));
-            }
-        });
-        return HttpRequest.BodyPublishers.ofString(builder.build().toString());
+        return HttpRequest.BodyPublishers.ofString(Json.createObjectBuilder((Map<String, Object>) fields).build().toString());
     }
 
     /** POSTs a chat and reads the whole SSE answer, stamping each event as it arrives. */
@@ -105,6 +98,29 @@ public final class Api {
                 }
             }
             return new Streamed(response.statusCode(), response, events, raw.toString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** POSTs JSON with a bearer token and returns the whole answer. */
+    public static HttpResponse<String> postJson(String path, String token, Map<String, ?> body) {
+        return send(request(path, token).header("Content-Type", "application/json").POST(json(body)).build());
+    }
+
+    public static HttpResponse<String> get(String path, String token) {
+        return send(request(path, token).GET().build());
+    }
+
+    /** Opens a streaming chat and hands back the raw line stream, for tests that hang up mid-answer. */
+    public static HttpResponse<java.io.InputStream> openStream(String token, Map<String, ?> body) {
+        try {
+            return HTTP.send(request("/api/v1/chat/stream", token)
+                    .header("Content-Type", "application/json").header("Accept", "text/event-stream")
+                    .POST(json(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

@@ -30,11 +30,14 @@ final class ChatWire {
     }
 
     static String requestBody(ChatPrompt prompt) {
-        return Json.createObjectBuilder()
+        var body = Json.createObjectBuilder()
                 .add("session_id", prompt.sessionId().toString())
                 .add("query", prompt.query())
-                .add("max_tokens", prompt.maxTokens())
-                .build().toString();
+                .add("max_tokens", prompt.maxTokens());
+        if (prompt.filters() != null && !prompt.filters().isEmpty()) {
+            body.add("filters", Json.createObjectBuilder(prompt.filters()));
+        }
+        return body.build().toString();
     }
 
     /** One SSE data payload of the stream. Anything unrecognisable is an error chunk, not an exception. */

@@ -1,6 +1,8 @@
 package dev.tollgate.llm.client;
 
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
@@ -23,4 +25,12 @@ public interface SessionsClient {
     @Path("/{id}")
     SessionWire.Created create(@PathParam("id") String sessionId, SessionWire.NewSession body,
                                @HeaderParam("X-Request-Id") String requestId);
+
+    @GET
+    @Path("/{id}/messages")
+    SessionWire.History history(@PathParam("id") String sessionId, @HeaderParam("X-Request-Id") String requestId);
+
+    @DELETE
+    @Path("/{id}")
+    void delete(@PathParam("id") String sessionId, @HeaderParam("X-Request-Id") String requestId);
 }

@@ -34,8 +34,8 @@ public class StreamingChatClient {
     Duration connectTimeout;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm.first-token-timeout", defaultValue = "PT30S")
-    Duration firstTokenTimeout;
+    @ConfigProperty(name = "tollgate.llm.first-token-timeout-ms", defaultValue = "30000")
+    long firstTokenTimeoutMs;
 
     /** Callbacks run on managed threads, so what they trigger may use CDI, JPA and JTA. */
     @Resource
@@ -55,7 +55,7 @@ public class StreamingChatClient {
     /** Completes when the first event arrived, or fails with a typed LlmException. */
     public CompletableFuture<TokenStream> open(ChatPrompt prompt) {
         HttpRequest request = HttpRequest.newBuilder(URI.create(baseUrl + "/chat/stream"))
-                .timeout(firstTokenTimeout) // bounds the wait for response headers
+                .timeout(Duration.ofMillis(firstTokenTimeoutMs)) // bounds the wait for response headers
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream")
                 .header("X-Request-Id", prompt.requestId())

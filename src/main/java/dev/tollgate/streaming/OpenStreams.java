@@ -1,0 +1,118 @@
+package dev.tollgate.streaming;
+
+import dev.tollgate.platform.ProblemException;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Every open answer of this server. One scheduled tick (not a timer per stream) sends heartbeats
+ * to idle clients and ends streams whose LLM service went silent; admission caps how many
+ * streams are open at once; on shutdown every client is told to retry elsewhere.
+ */
+@ApplicationScoped
+public class OpenStreams {
+
+    private static final Logger LOG = Logger.getLogger(OpenStreams.class.getName());
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.stream.max-open", defaultValue = "2000")
+    int maxOpen;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.stream.heartbeat-ms", defaultValue = "15000")
+    long heartbeatMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.llm.max-token-gap-ms", defaultValue = "30000")
+    long maxGapMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.stream.tick-ms", defaultValue = "1000")
+    long tickMs;
+
+    private final Set<WatchedStream> open = ConcurrentHashMap.newKeySet();
+    private Semaphore permits;
+    private ScheduledFuture<?> ticking;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        permits = new Semaphore(maxOpen);
+        ticking = scheduler.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** A place for one more stream, or 503 with retry advice when the server is full. */
+    public Admission admit() {
+        if (!permits.tryAcquire()) {
+            throw new ProblemException(503, "Too many open streams",
+                    "This server has " + maxOpen + " answers streaming; try again shortly.", Duration.ofSeconds(2));
+        }
+        return new Admission();
+    }
+
+    public int size() {
+        return open.size();
+    }
+
+    void tick() {
+        long now = System.nanoTime();
+        for (WatchedStream stream : open) {
+            try {
+                if (now - stream.lastUpstreamNanos() > TimeUnit.MILLISECONDS.toNanos(maxGapMs)) {
+                    stream.upstreamStalled();
+                } else if (now - stream.lastWriteNanos() > TimeUnit.MILLISECONDS.toNanos(heartbeatMs)) {
+                    stream.heartbeat();
+                }
+            } catch (RuntimeException e) {
+                LOG.warning(() -> "Stream watchdog: " + e);
+            }
+        }
+    }
+
+    @PreDestroy
+    void shutdown() {
+        if (ticking != null) {
+            ticking.cancel(false);
+        }
+        if (!open.isEmpty()) {
+            LOG.info(() -> "Server stopping: telling " + open.size() + " open streams to retry");
+        }
+        open.forEach(WatchedStream::serverShutdown);
+    }
+
+    /** One admitted stream: watched while open, its place given back exactly once. */
+    public final class Admission {
+
+        private WatchedStream stream;
+        private boolean released;
+
+        public void watch(WatchedStream watched) {
+            this.stream = watched;
+            open.add(watched);
+        }
+
+        public synchronized void release() {
+            if (!released) {
+                released = true;
+                if (stream != null) {
+                    open.remove(stream);
+                }
+                permits.release();
+            }
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package dev.tollgate.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.simulator.LlmSimulator;
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Chats;
+import dev.tollgate.testing.Db;
+import dev.tollgate.testing.DevJwt;
+import dev.tollgate.testing.Simulator;
+import dev.tollgate.testing.TestEnv;
+import dev.tollgate.testing.UsesSimulator;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The seed's error table before the first token: each failure of the LLM service gets its own
+ * status, problem+json and retry advice, and costs the caller nothing. The test server runs
+ * with a 3 s first-token timeout and a circuit that opens after 4 failures in a row.
+ */
+@ExtendWith(UsesSimulator.class)
+class ChatFailuresIT {
+
+    private final LlmSimulator sim = Simulator.get();
+
+    /** Leaves the shared circuit closed: a failure test must not open it for the next one. */
+    @BeforeEach
+    void circuitClosed() {
+        String token = Chats.token();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Chats.stream(token, "ping [[sim tokens=1]]").status() == 200);
+    }
+
+    private static void assertProblem(Api.Streamed answer, int status) {
+        assertThat(answer.status()).isEqualTo(status);
+        assertThat(answer.response().headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(answer.problem().getInt("status")).isEqualTo(status);
+        assertThat(answer.problem().getString("request_id")).isNotBlank();
+    }
+
+    private static long balance(DevJwt user) {
+        return ((Number) Db.rows("select balance from credit_account where company_id = ?", user.company())
+                .get(0).get("balance")).longValue();
+    }
+
+    @Test
+    void noFirstTokenInTimeIs504WithRetryAdviceAndRefunded() {
+        DevJwt user = TestEnv.newUser();
+        Api.Streamed answer = Chats.stream(user.sign(TestEnv.keysDir()), "slow [[sim ttft_ms=8000]]");
+
+        assertProblem(answer, 504);
+        assertThat(answer.response().headers().firstValue("Retry-After")).isPresent();
+        assertThat(balance(user)).isEqualTo(1000);
+        assertThat(Db.rows("select kind from ledger_entry where company_id = ? order by id", user.company()))
+                .extracting(row -> row.get("kind")).containsExactly("GRANT", "DEBIT", "REFUND");
+    }
+
+    @Test
+    void headersWithoutAnyEventAlsoTimeOut() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "stall [[sim fault=stall]]");
+        assertProblem(answer, 504);
+    }
+
+    @Test
+    void anOverloadedLlmServiceKeepsItsRetryAfter() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "busy [[sim fault=http429]]");
+        assertProblem(answer, 429);
+        assertThat(answer.response().headers().firstValue("Retry-After")).contains("7");
+    }
+
+    @Test
+    void aCrashIsRetriedOnceBeforeAnyTokenThenAnswered503() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "crash [[sim fault=http500]]");
+
+        assertProblem(answer, 503);
+        String requestId = answer.response().headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(sim.seen()).filteredOn(s -> requestId.equals(s.requestId()) && s.path().equals("/chat/stream"))
+                .hasSize(2);
+    }
+
+    @Test
+    void repeatedCrashesOpenTheCircuitWhichFailsFastThenRecovers() {
+        String token = Chats.token();
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            Api.Streamed answer = Chats.stream(token, "crash [[sim fault=http500]]");
+            return answer.status() == 503 && answer.problem().getString("detail").contains("paused");
+        });
+
+        Api.Streamed fast = Chats.stream(token, "would work [[sim tokens=1]]");
+        assertProblem(fast, 503);
+        assertThat(fast.response().headers().firstValue("Retry-After")).contains("3");
+        String requestId = fast.response().headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(sim.seen()).noneMatch(s -> requestId.equals(s.requestId()) && s.path().equals("/chat/stream"));
+
+        // Half-open after the configured delay, then closed again by a success.
+        await().atMost(Duration.ofSeconds(20)).until(() -> Chats.stream(token, "back [[sim tokens=1]]").status() == 200);
+    }
+
+    @Test
+    void invalidFiltersAre422WithFieldErrorsAndStoreNothing() {
+        DevJwt user = TestEnv.newUser();
+        Api.Streamed answer = Api.chatStream(user.sign(TestEnv.keysDir()), Map.of("query", "find things",
+                "filters", Map.of()));
+        assertThat(answer.status()).isEqualTo(200); // an empty filter object is fine
+
+        DevJwt other = TestEnv.newUser();
+        var response = Api.send(Api.request("/api/v1/chat/stream", other.sign(TestEnv.keysDir()))
+                .header("Content-Type", "application/json")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                        "{\"query\":\"find\",\"filters\":{\"year\":\"last\",\"colour\":\"red\",\"department\":\"legal\"}}"))
+                .build());
+
+        assertThat(response.statusCode()).isEqualTo(422);
+        var problem = Api.parse(response.body());
+        assertThat(problem.getJsonArray("errors").getValuesAs(jakarta.json.JsonObject.class))
+                .extracting(e -> e.getString("field")).containsExactlyInAnyOrder("filters.year", "filters.colour");
+        assertThat(Db.rows("select id from chat_session where user_id = ?", other.subject())).isEmpty();
+        assertThat(Db.rows("select company_id from credit_account where company_id = ?", other.company())).isEmpty();
+    }
+}

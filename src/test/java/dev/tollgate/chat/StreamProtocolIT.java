@@ -1,0 +1,131 @@
+package dev.tollgate.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.simulator.LlmSimulator;
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Chats;
+import dev.tollgate.testing.Db;
+import dev.tollgate.testing.SseEvent;
+import dev.tollgate.testing.Simulator;
+import dev.tollgate.testing.UsesSimulator;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * The stream once it has begun (docs/streaming.md): notices, mid-stream failures, heartbeats,
+ * silence limits, and what happens when the client hangs up. The test server sends heartbeats
+ * after 0.7 s of quiet and ends a stream after 2 s without a token.
+ */
+@ExtendWith(UsesSimulator.class)
+class StreamProtocolIT {
+
+    private final LlmSimulator sim = Simulator.get();
+
+    @Test
+    void aSessionTheLlmServiceLostIsRecreatedAndTheClientIsTold() {
+        String token = Chats.token();
+        String sessionId = Chats.startSession(token);
+        sim.forget(sessionId);
+
+        Api.Streamed answer = Api.chatStream(token, Map.of("session_id", sessionId, "query", "again [[sim tokens=2]]"));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.events()).extracting(SseEvent::name)
+                .containsExactly("meta", "notice", "token", "token", "usage", "done");
+        assertThat(answer.only("notice").json().getString("code")).isEqualTo("session_recreated");
+        assertThat(sim.hasSession(sessionId)).isTrue();
+    }
+
+    @Test
+    void noResultsIsTheLlmServicesFriendlyAnswerStreamedAsUsual() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "nothing matches [[sim no_results]]");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(Chats.text(answer)).contains("could not find anything");
+        assertThat(answer.named("done")).hasSize(1);
+    }
+
+    @Test
+    void anLlmServiceThatDiesMidStreamEndsItWithAnErrorEvent() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "break [[sim tokens=10 disconnect_after=3 delay_ms=20]]");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.events()).extracting(SseEvent::name).containsExactly("meta", "token", "token", "token", "error");
+        var error = answer.only("error").json();
+        assertThat(error.getString("code")).isEqualTo("llm_unavailable");
+        assertThat(error.getString("request_id")).isEqualTo(answer.only("meta").json().getString("request_id"));
+        assertThat(error.getString("session_id")).isEqualTo(answer.only("meta").json().getString("session_id"));
+    }
+
+    @Test
+    void tooLongASilenceBetweenTokensEndsWithATimeoutAndCancelsUpstream() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "gap [[sim tokens=3 delay_ms=6000]]");
+
+        assertThat(answer.events()).extracting(SseEvent::name).containsExactly("meta", "token", "error");
+        var error = answer.only("error").json();
+        assertThat(error.getString("code")).isEqualTo("llm_timeout");
+        assertThat(error.getJsonNumber("retry_after_ms").longValue()).isPositive();
+        String requestId = answer.only("meta").json().getString("request_id");
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.cancelled().contains(requestId));
+    }
+
+    @Test
+    void quietStretchesCarryHeartbeatComments() {
+        Api.Streamed answer = Chats.stream(Chats.token(), "slow [[sim tokens=2 delay_ms=1600]]");
+
+        assertThat(answer.named("done")).hasSize(1);
+        assertThat(answer.body()).contains(": heartbeat");
+    }
+
+    @Test
+    void whenTheClientHangsUpTheUpstreamIsCancelledAndTheTurnSettled() throws Exception {
+        var response = Api.openStream(Chats.token(), Map.of("query", "long [[sim tokens=400 delay_ms=40]]"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
+        var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+        int tokens = 0;
+        for (String line; tokens < 3 && (line = reader.readLine()) != null; ) {
+            if (line.equals("event: token")) {
+                tokens++;
+            }
+        }
+        long hungUp = System.nanoTime();
+        response.body().close();
+
+        await().atMost(Duration.ofSeconds(3)).pollInterval(Duration.ofMillis(20))
+                .until(() -> sim.cancelled().contains(requestId));
+        long cancelMs = (System.nanoTime() - hungUp) / 1_000_000;
+        System.out.println("upstream cancelled " + cancelMs + " ms after the client hung up");
+
+        await().untilAsserted(() -> assertThat(Db.rows("select outcome, completion_tokens from audit_event where request_id = ?",
+                requestId)).singleElement().satisfies(row -> {
+                    assertThat(row.get("outcome")).isEqualTo("client_disconnected");
+                    assertThat(((Number) row.get("completion_tokens")).intValue()).isBetween(3, 399);
+                }));
+    }
+
+    @Test
+    void theJsonAnswerIsTheSameTextAsTheStreamWithIdsInHeaders() {
+        String token = Chats.token();
+        String query = "same words " + UUID.randomUUID() + " [[sim tokens=7]]";
+        String streamed = Chats.text(Chats.stream(token, query));
+
+        var response = Api.postJson("/api/v1/chat", token, Map.of("query", query));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var body = Api.parse(response.body());
+        assertThat(body.getString("content")).isEqualTo(streamed);
+        assertThat(body.getJsonObject("usage").getInt("completion_tokens")).isEqualTo(7);
+        assertThat(response.headers().firstValue("X-Request-Id")).contains(body.getString("request_id"));
+        assertThat(response.headers().firstValue("X-Session-Id")).contains(body.getString("session_id"));
+        assertThat(response.headers().firstValue("X-Gateway-Overhead-Ms")).isPresent();
+        assertThat(body.getJsonNumber("response_time_ms").longValue()).isNotNegative();
+    }
+}
