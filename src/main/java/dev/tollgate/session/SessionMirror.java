@@ -40,7 +40,9 @@ public class SessionMirror {
         // Created upstream first (no database connection is held yet): the create is idempotent,
         // a PUT with our id, so a failure after it leaves nothing that a retry would duplicate.
         llm.createSession(id, caller.userId(), caller.companyId(), requestId);
-        ChatSession session = new ChatSession(id, caller.userId(), caller.companyId(), Instant.now(clock));
+        // PostgreSQL keeps microseconds: what the client sees is what a later read returns.
+        ChatSession session = new ChatSession(id, caller.userId(), caller.companyId(),
+                Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         em.persist(session);
         return session;
     }

@@ -3,6 +3,7 @@ package dev.tollgate.streaming;
 import dev.tollgate.platform.ProblemException;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
@@ -11,6 +12,7 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
@@ -29,6 +31,10 @@ public class OpenStreams {
 
     @Resource
     ManagedScheduledExecutorService scheduler;
+
+    /** The executor the LLM client's callbacks run on: when it refuses work, the server is stopping. */
+    @Resource
+    ManagedExecutorService executor;
 
     @Inject
     @ConfigProperty(name = "tollgate.stream.max-open", defaultValue = "2000")
@@ -69,6 +75,10 @@ public class OpenStreams {
     }
 
     void tick() {
+        if (!open.isEmpty() && serverQuiescing()) {
+            shutdown();
+            return;
+        }
         long now = System.nanoTime();
         for (WatchedStream stream : open) {
             try {
@@ -80,6 +90,20 @@ public class OpenStreams {
             } catch (RuntimeException e) {
                 LOG.warning(() -> "Stream watchdog: " + e);
             }
+        }
+    }
+
+    /**
+     * Liberty gives applications no quiesce callback, and while it quiesces it stops running
+     * the callbacks that carry tokens, so streams would just stall until their gap timeout. A
+     * refused no-op task is the earliest sign of a stopping server an application can see.
+     */
+    private boolean serverQuiescing() {
+        try {
+            executor.execute(() -> { });
+            return false;
+        } catch (RejectedExecutionException e) {
+            return true;
         }
     }
 
