@@ -104,7 +104,7 @@ public class ChatTurns {
             ChatSession session = sessions.open(caller, request.sessionId(), requestId);
             Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
                     session.id(), creditsPerRequest);
-            ledger.debit(charge);
+            ledger.debitOrRefuse(charge);
             int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
             ChatPrompt prompt = new ChatPrompt(session.id(), request.query(), maxTokens, filters, requestId);
             long overheadMs = (System.nanoTime() - start) / 1_000_000;

@@ -29,11 +29,15 @@ public class CreditLedger {
     @ConfigProperty(name = "tollgate.credits.initial-grant", defaultValue = "0")
     long initialGrant;
 
+    /**
+     * Takes the charge from the company's pool, or returns false when the pool cannot pay (nothing
+     * is written then). A refusal is an answer, not an exception, so it rolls nothing back.
+     */
     @Transactional
-    public void debit(Charge charge) {
+    public boolean debit(Charge charge) {
         String key = "debit:" + charge.turnId();
         if (exists(key)) {
-            return;
+            return true;
         }
         ensureAccount(charge.companyId());
         int updated = em.createQuery("""
@@ -44,9 +48,17 @@ public class CreditLedger {
                 .setParameter("company", charge.companyId())
                 .executeUpdate();
         if (updated == 0) {
-            throw new InsufficientCredits(balance(charge.companyId()), charge.credits());
+            return false;
         }
         em.persist(new LedgerEntry(charge.companyId(), LedgerEntry.Kind.DEBIT, -charge.credits(), charge, key, Instant.now(clock)));
+        return true;
+    }
+
+    /** Debits, or refuses with 402 and the numbers. */
+    public void debitOrRefuse(Charge charge) {
+        if (!debit(charge)) {
+            throw new InsufficientCredits(balance(charge.companyId()), charge.credits());
+        }
     }
 
     /** Gives back a debit whose call never reached the model. Safe to call twice or without a debit. */

@@ -47,7 +47,7 @@ public class SessionMirror {
         return session;
     }
 
-    @Transactional
+    /** Not transactional: a refusal here is routine and must not roll anything back. */
     public ChatSession owned(Caller caller, UUID sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         if (session == null || !session.userId().equals(caller.userId())

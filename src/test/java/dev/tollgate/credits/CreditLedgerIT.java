@@ -67,7 +67,8 @@ class CreditLedgerIT {
     void aDebitLargerThanTheBalanceIsRefusedWithTheNumbers() {
         String company = "ledger-" + UUID.randomUUID();
         ledger.debit(charge(company, 990));
-        InsufficientCredits refused = assertThrows(InsufficientCredits.class, () -> ledger.debit(charge(company, 11)));
+        assertEquals(false, ledger.debit(charge(company, 11)));
+        InsufficientCredits refused = assertThrows(InsufficientCredits.class, () -> ledger.debitOrRefuse(charge(company, 11)));
         Problem problem = refused.toProblem("req");
         assertEquals(402, problem.status());
         assertEquals(10L, problem.balance());

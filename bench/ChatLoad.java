@@ -1,0 +1,216 @@
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Streaming-chat load client (JDK only; run with `java bench/ChatLoad.java`). For each concurrency
+ * level it runs the same streams through Tollgate and straight to the LLM simulator, and reports
+ * time to first token, total time, tokens/s and errors, plus Tollgate's thread count and heap at
+ * peak (sampled from its /metrics endpoint).
+ *
+ * Usage: java bench/ChatLoad.java TOLLGATE_URL SIM_URL TOKEN LEVELS TOKENS DELAY_MS ROUNDS
+ */
+public class ChatLoad {
+
+    record Result(long ttftNanos, long totalNanos, int tokens, boolean ok) {
+    }
+
+    record Stats(int requests, int errors, double ttftP50, double ttftP90, double ttftP99,
+                 double totalP50, double totalP90, double totalP99, double tokensPerSecond) {
+    }
+
+    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .executor(Executors.newFixedThreadPool(4)).build();
+
+    public static void main(String[] args) throws Exception {
+        String tollgate = args[0];
+        String sim = args[1];
+        String token = args[2];
+        int[] levels = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
+        int tokens = Integer.parseInt(args[4]);
+        int delayMs = Integer.parseInt(args[5]);
+        int rounds = Integer.parseInt(args[6]);
+        String query = "benchmark question [[sim tokens=" + tokens + " delay_ms=" + delayMs + "]]";
+
+        System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client%n", tokens, delayMs, rounds);
+        System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        run(tollgate, sim, token, 1, tokens, query, 1); // warm-up, not reported
+        for (int c : levels) {
+            Sampler sampler = new Sampler(tollgate);
+            Stats via = run(tollgate, sim, token, c, tokens, query, rounds);
+            long[] peak = sampler.stop();
+            Stats direct = runDirect(sim, c, query, rounds);
+            print(c, "Tollgate", via, peak);
+            print(c, "direct", direct, null);
+            System.out.printf(Locale.ROOT, "| %d | added | | | %+.1f / %+.1f / %+.1f (×%.2f p50) | %+.1f / %+.1f / %+.1f | | | |%n", c,
+                    via.ttftP50 - direct.ttftP50, via.ttftP90 - direct.ttftP90, via.ttftP99 - direct.ttftP99,
+                    direct.ttftP50 == 0 ? 0 : via.ttftP50 / direct.ttftP50,
+                    via.totalP50 - direct.totalP50, via.totalP90 - direct.totalP90, via.totalP99 - direct.totalP99);
+        }
+        System.exit(0);
+    }
+
+    static void print(int c, String path, Stats s, long[] peak) {
+        System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %s | %s |%n",
+                c, path, s.requests, s.errors, s.ttftP50, s.ttftP90, s.ttftP99, s.totalP50, s.totalP90, s.totalP99,
+                s.tokensPerSecond, peak == null ? "" : String.valueOf(peak[0]), peak == null ? "" : String.valueOf(peak[1] / (1024 * 1024)));
+    }
+
+    /** C clients, each streaming `rounds` answers one after another through Tollgate. */
+    static Stats run(String tollgate, String sim, String token, int c, int tokens, String query, int rounds) throws Exception {
+        String body = "{\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
+        return load(c, rounds, () -> HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+                "event: token");
+    }
+
+    /** The same streams straight to the simulator, each client in a session of its own. */
+    static Stats runDirect(String sim, int c, String query, int rounds) throws Exception {
+        List<String> sessions = new ArrayList<>();
+        for (int i = 0; i < c; i++) {
+            String id = UUID.randomUUID().toString();
+            HTTP.send(HttpRequest.newBuilder(URI.create(sim + "/sessions/" + id)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"bench\",\"company_id\":\"bench\"}")).build(),
+                    HttpResponse.BodyHandlers.discarding());
+            sessions.add(id);
+        }
+        AtomicInteger next = new AtomicInteger();
+        return load(c, rounds, () -> {
+            String session = sessions.get(Math.floorMod(next.getAndIncrement(), sessions.size()));
+            String body = "{\"session_id\":\"" + session + "\",\"query\":\"" + query + "\",\"max_tokens\":512}";
+            return HttpRequest.newBuilder(URI.create(sim + "/chat/stream")).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        }, "data: {\"content\"");
+    }
+
+    static Stats load(int c, int rounds, java.util.function.Supplier<HttpRequest> requests, String tokenMarker) throws Exception {
+        ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
+        List<CompletableFuture<Void>> clients = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < c; i++) {
+            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            for (int r = 0; r < rounds; r++) {
+                chain = chain.thenCompose(x -> stream(requests.get(), tokenMarker).thenAccept(results::add));
+            }
+            clients.add(chain);
+        }
+        CompletableFuture.allOf(clients.toArray(CompletableFuture[]::new)).get(30, TimeUnit.MINUTES);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        List<Long> ttft = new ArrayList<>();
+        List<Long> total = new ArrayList<>();
+        long tokenCount = 0;
+        int errors = 0;
+        for (Result result : results) {
+            if (!result.ok) {
+                errors++;
+                continue;
+            }
+            ttft.add(result.ttftNanos);
+            total.add(result.totalNanos);
+            tokenCount += result.tokens;
+        }
+        Collections.sort(ttft);
+        Collections.sort(total);
+        return new Stats(results.size(), errors, pct(ttft, 50), pct(ttft, 90), pct(ttft, 99),
+                pct(total, 50), pct(total, 90), pct(total, 99), tokenCount / seconds);
+    }
+
+    static double pct(List<Long> sorted, int p) {
+        if (sorted.isEmpty()) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
+        return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1e6;
+    }
+
+    /** Sends one request and reads its SSE answer line by line, timing the first token. */
+    static CompletableFuture<Result> stream(HttpRequest request, String tokenMarker) {
+        long sent = System.nanoTime();
+        AtomicLong first = new AtomicLong();
+        AtomicInteger tokens = new AtomicInteger();
+        CompletableFuture<Result> done = new CompletableFuture<>();
+        HTTP.sendAsync(request, info -> HttpResponse.BodySubscribers.fromLineSubscriber(new Flow.Subscriber<String>() {
+            Flow.Subscription subscription;
+            boolean failed = info.statusCode() != 200;
+
+            public void onSubscribe(Flow.Subscription s) {
+                subscription = s;
+                s.request(Long.MAX_VALUE);
+            }
+
+            public void onNext(String line) {
+                if (line.startsWith(tokenMarker)) {
+                    first.compareAndSet(0, System.nanoTime());
+                    tokens.incrementAndGet();
+                } else if (line.startsWith("event: error")) {
+                    failed = true;
+                }
+            }
+
+            public void onError(Throwable t) {
+                done.complete(new Result(0, 0, 0, false));
+            }
+
+            public void onComplete() {
+                long end = System.nanoTime();
+                done.complete(new Result(first.get() - sent, end - sent, tokens.get(), !failed && first.get() != 0));
+            }
+        }, s -> null, StandardCharsets.UTF_8, null)).exceptionally(t -> {
+            done.complete(new Result(0, 0, 0, false));
+            return null;
+        });
+        return done;
+    }
+
+    /** Polls Tollgate's base metrics for the peak thread count and heap while a level runs. */
+    static final class Sampler {
+        private static final Pattern THREADS = Pattern.compile("(?m)^thread_count\\S*\\s+([0-9.E+]+)");
+        private static final Pattern HEAP = Pattern.compile("(?m)^memory_usedHeap_bytes\\S*\\s+([0-9.E+]+)");
+        private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+        private final AtomicLong threads = new AtomicLong();
+        private final AtomicLong heap = new AtomicLong();
+
+        Sampler(String tollgate) {
+            HttpRequest request = HttpRequest.newBuilder(URI.create(tollgate + "/metrics?scope=base")).build();
+            timer.scheduleAtFixedRate(() -> {
+                try {
+                    String text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+                    threads.accumulateAndGet(value(THREADS, text), Math::max);
+                    heap.accumulateAndGet(value(HEAP, text), Math::max);
+                } catch (IOException | InterruptedException | RuntimeException e) {
+                    // a missed sample is not a failed benchmark
+                }
+            }, 0, 250, TimeUnit.MILLISECONDS);
+        }
+
+        private static long value(Pattern pattern, String text) {
+            Matcher m = pattern.matcher(text);
+            return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
+        }
+
+        long[] stop() {
+            timer.shutdownNow();
+            return new long[] {threads.get(), heap.get()};
+        }
+    }
+}
