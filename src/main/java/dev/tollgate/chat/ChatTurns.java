@@ -4,6 +4,7 @@ import dev.tollgate.audit.ChatAudited;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
+import dev.tollgate.credits.InsufficientCredits;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
@@ -104,7 +105,9 @@ public class ChatTurns {
             ChatSession session = sessions.open(caller, request.sessionId(), requestId);
             Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
                     session.id(), creditsPerRequest);
-            ledger.debitOrRefuse(charge);
+            if (!ledger.debit(charge)) {
+                throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
+            }
             int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
             ChatPrompt prompt = new ChatPrompt(session.id(), request.query(), maxTokens, filters, requestId);
             long overheadMs = (System.nanoTime() - start) / 1_000_000;

@@ -54,12 +54,6 @@ public class CreditLedger {
         return true;
     }
 
-    /** Debits, or refuses with 402 and the numbers. */
-    public void debitOrRefuse(Charge charge) {
-        if (!debit(charge)) {
-            throw new InsufficientCredits(balance(charge.companyId()), charge.credits());
-        }
-    }
 
     /** Gives back a debit whose call never reached the model. Safe to call twice or without a debit. */
     @Transactional

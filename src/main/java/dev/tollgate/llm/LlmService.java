@@ -56,7 +56,7 @@ public class LlmService {
     }
 
     /** Idempotent (a PUT with our id), so retried. */
-    @Retry(maxRetries = 2, delay = 100, retryOn = LlmUnavailable.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = LlmUnavailable.class)
     public void createSession(UUID sessionId, String userId, String companyId, String requestId) {
         try {
             sessions.create(sessionId.toString(), new SessionWire.NewSession(userId, companyId), requestId);
@@ -66,7 +66,7 @@ public class LlmService {
     }
 
     /** Conversation history is always asked of the LLM service. A lost session has none. */
-    @Retry(maxRetries = 2, delay = 100, retryOn = LlmUnavailable.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = LlmUnavailable.class)
     public List<Message> history(UUID sessionId, String requestId) {
         try {
             return sessions.history(sessionId.toString(), requestId).messages().stream()
@@ -80,7 +80,7 @@ public class LlmService {
     }
 
     /** Deletes upstream; a session the service already lost counts as deleted. */
-    @Retry(maxRetries = 2, delay = 100, retryOn = LlmUnavailable.class)
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = LlmUnavailable.class)
     public void deleteSession(UUID sessionId, String requestId) {
         try {
             sessions.delete(sessionId.toString(), requestId);

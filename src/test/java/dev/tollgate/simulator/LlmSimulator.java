@@ -41,6 +41,8 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     public LlmSimulator(int port) throws IOException {
+        // Without TCP_NODELAY each small token write waits on the peer's delayed ACK (~40 ms).
+        System.setProperty("sun.net.httpserver.nodelay", "true");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(handlers);
         server.createContext("/", this::route);
