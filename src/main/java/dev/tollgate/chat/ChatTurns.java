@@ -9,7 +9,6 @@ import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.LlmSessionLost;
-import dev.tollgate.llm.OpenAttempts;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.session.ChatSession;
 import dev.tollgate.session.SessionMirror;
@@ -23,9 +22,6 @@ import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -68,10 +64,6 @@ public class ChatTurns {
     @Inject
     @ConfigProperty(name = "tollgate.chat.default-max-tokens", defaultValue = "512")
     int defaultMaxTokens;
-
-    @Inject
-    @ConfigProperty(name = "tollgate.llm.first-token-timeout-ms", defaultValue = "30000")
-    long firstTokenTimeoutMs;
 
     void stream(Caller caller, ChatRequest request, String requestId, SseClient client) {
         StartedTurn turn = begin(caller, request, requestId);
@@ -135,19 +127,14 @@ public class ChatTurns {
         }
     }
 
-    /** Waits for the first event; the fault-tolerance timeout bounds it, the local bound is a safety net. */
+    /** Waits for the first event, bounded by the fault-tolerance timeout. */
     private TokenStream firstEvent(ChatPrompt prompt) {
-        OpenAttempts attempts = new OpenAttempts();
         try {
-            return llm.openStream(prompt, attempts).toCompletableFuture()
-                    .get(2 * firstTokenTimeoutMs + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException e) {
-            attempts.cancelAll();
-            throw llm.classify(e);
-        } catch (InterruptedException e) {
-            attempts.cancelAll();
-            Thread.currentThread().interrupt();
-            throw llm.classify(e);
+            return llm.openStream(prompt);
+        } catch (LlmException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw llm.classify(e); // timeout, open circuit
         }
     }
 }

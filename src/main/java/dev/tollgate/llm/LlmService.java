@@ -10,10 +10,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
-import org.eclipse.microprofile.faulttolerance.Asynchronous;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Retry;
 import org.eclipse.microprofile.faulttolerance.Timeout;
@@ -42,17 +41,28 @@ public class LlmService {
     long circuitDelayMs;
 
     /**
-     * Completes with the started stream once its first event arrived. It is retried only here,
-     * before any token exists; once tokens flow nothing is retried.
+     * Returns the started stream once its first event arrived. The calling thread waits for that
+     * event only (interruptibly, so the timeout really ends the wait); the rest of the stream is
+     * read without any thread waiting. Retried only here, before any token exists.
      */
-    @Asynchronous
     @Timeout(30_000)
     @Retry(maxRetries = 1, delay = 200, jitter = 100, retryOn = LlmUnavailable.class)
     @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
             failOn = {LlmUnavailable.class, LlmTimeout.class, TimeoutException.class},
             skipOn = {LlmSessionLost.class, LlmRateLimited.class})
-    public CompletionStage<TokenStream> openStream(ChatPrompt prompt, OpenAttempts attempts) {
-        return attempts.track(streams.open(prompt));
+    public TokenStream openStream(ChatPrompt prompt) {
+        CompletableFuture<TokenStream> started = streams.open(prompt);
+        try {
+            return started.get();
+        } catch (ExecutionException e) {
+            throw classify(e);
+        } catch (InterruptedException e) {
+            // the fault-tolerance timeout interrupted the wait: let go of the upstream request
+            started.thenAccept(TokenStream::cancel);
+            started.cancel(false);
+            Thread.currentThread().interrupt();
+            throw new LlmTimeout("No first token from the LLM service in time", Duration.ofSeconds(1));
+        }
     }
 
     /** Idempotent (a PUT with our id), so retried. */

@@ -3,8 +3,9 @@ package dev.tollgate.llm.client;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.TokenStream;
 import jakarta.annotation.PostConstruct;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.net.URI;
@@ -14,6 +15,8 @@ import java.net.http.HttpResponse.BodySubscribers;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -37,19 +40,34 @@ public class StreamingChatClient {
     @ConfigProperty(name = "tollgate.llm.first-token-timeout-ms", defaultValue = "30000")
     long firstTokenTimeoutMs;
 
-    /** Callbacks run on managed threads, so what they trigger may use CDI, JPA and JTA. */
-    @Resource
-    ManagedExecutorService executor;
+    @Inject
+    @ConfigProperty(name = "tollgate.llm.stream-threads", defaultValue = "8")
+    int streamThreads;
 
+    /** Threads with the application's context, so what callbacks trigger may use CDI, JPA and JTA. */
+    @Resource
+    ManagedThreadFactory threads;
+
+    private ExecutorService callbacks;
     private HttpClient http;
 
+    /**
+     * Stream callbacks get a small pool of their own. On Liberty's shared executor they queued
+     * behind request threads that wait for a first token, which only those callbacks deliver.
+     */
     @PostConstruct
     void init() {
+        callbacks = Executors.newFixedThreadPool(streamThreads, threads);
         http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(connectTimeout)
-                .executor(executor)
+                .executor(callbacks)
                 .build();
+    }
+
+    @PreDestroy
+    void close() {
+        callbacks.shutdown();
     }
 
     /** Completes when the first event arrived, or fails with a typed LlmException. */
