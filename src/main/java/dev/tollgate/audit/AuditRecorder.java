@@ -19,7 +19,8 @@ public class AuditRecorder {
     @Inject
     Clock clock;
 
-    @Transactional(Transactional.TxType.REQUIRES_NEW)
+    /** Joins the transaction that recorded what happened, so the two commit or fail together. */
+    @Transactional
     void onChat(@Observes ChatAudited chat) {
         em.persist(new AuditEvent(chat, Instant.now(clock)));
     }

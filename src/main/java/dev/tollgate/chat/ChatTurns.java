@@ -16,9 +16,7 @@ import dev.tollgate.streaming.OpenStreams;
 import dev.tollgate.streaming.SseRelay;
 import dev.tollgate.streaming.StreamEvents;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.time.Clock;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
@@ -51,10 +49,7 @@ public class ChatTurns {
     FilterSchema filterSchema;
 
     @Inject
-    Event<ChatAudited> audit;
-
-    @Inject
-    Clock clock;
+    TurnRecords records;
 
     /** First version of pricing: a flat charge per turn. */
     @Inject
@@ -86,7 +81,7 @@ public class ChatTurns {
     }
 
     private Settlement settlement(StartedTurn turn, String action) {
-        return new Settlement(turn, action, sessions, ledger, audit, clock);
+        return new Settlement(turn, action, ledger, records);
     }
 
     private StartedTurn begin(Caller caller, ChatRequest request, String requestId) {
@@ -116,9 +111,9 @@ public class ChatTurns {
                 }
                 return new StartedTurn(caller, session, charge, stream, notice, start, overheadMs, admission);
             } catch (LlmException failure) {
-                ledger.refund(charge); // nothing of the answer exists: the caller pays nothing
-                audit.fire(new ChatAudited("chat", caller.companyId(), caller.userId(), requestId, session.id(),
-                        null, null, 0L, failure.code(), (System.nanoTime() - start) / 1_000_000));
+                // nothing of the answer exists: the caller pays nothing
+                records.failedBeforeFirstToken(charge, new ChatAudited("chat", caller.companyId(), caller.userId(),
+                        requestId, session.id(), null, null, 0L, failure.code(), (System.nanoTime() - start) / 1_000_000));
                 throw failure;
             }
         } catch (RuntimeException e) {

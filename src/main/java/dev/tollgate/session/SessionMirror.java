@@ -85,6 +85,7 @@ public class SessionMirror {
         em.remove(session);
     }
 
+    /** Called inside the caller's transaction when there is one (the settlement's). */
     @Transactional
     public void recordTurn(UUID sessionId, long credits, Instant at) {
         ChatSession session = em.find(ChatSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
