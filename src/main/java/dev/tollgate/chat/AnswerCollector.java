@@ -57,11 +57,18 @@ final class AnswerCollector implements TokenSink, WatchedStream {
     public void complete() {
         if (ended.compareAndSet(false, true)) {
             Usage finalUsage = usage != null ? usage : new Usage(0, tokens);
-            StreamEvents.UsageReport report = listener.finished(finalUsage);
-            listener.closed(new RelayOutcome(RelayOutcome.COMPLETED, tokens, finalUsage));
+            String text;
             synchronized (this) {
-                result.complete(new Collected(content.toString(), report));
+                text = content.toString();
             }
+            listener.finished(finalUsage).whenComplete((report, failure) -> {
+                listener.closed(new RelayOutcome(RelayOutcome.COMPLETED, tokens, finalUsage));
+                if (failure != null) {
+                    result.completeExceptionally(failure);
+                } else {
+                    result.complete(new Collected(text, report));
+                }
+            });
         }
     }
 

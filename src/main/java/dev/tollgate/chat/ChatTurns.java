@@ -15,6 +15,8 @@ import dev.tollgate.session.SessionMirror;
 import dev.tollgate.streaming.OpenStreams;
 import dev.tollgate.streaming.SseRelay;
 import dev.tollgate.streaming.StreamEvents;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -51,6 +53,10 @@ public class ChatTurns {
     @Inject
     TurnRecords records;
 
+    /** Settlement work (database) runs here, off the threads that relay tokens. */
+    @Resource
+    ManagedExecutorService executor;
+
     /** First version of pricing: a flat charge per turn. */
     @Inject
     @ConfigProperty(name = "tollgate.credits.per-request", defaultValue = "1")
@@ -81,7 +87,7 @@ public class ChatTurns {
     }
 
     private Settlement settlement(StartedTurn turn, String action) {
-        return new Settlement(turn, action, ledger, records);
+        return new Settlement(turn, action, ledger, records, executor);
     }
 
     private StartedTurn begin(Caller caller, ChatRequest request, String requestId) {

@@ -76,10 +76,14 @@ public final class SseRelay implements TokenSink, WatchedStream {
             return;
         }
         Usage finalUsage = usage != null ? usage : new Usage(0, delivered);
-        send(event("usage", null, listener.finished(finalUsage)));
-        send(event("done", null, new StreamEvents.Done(ids.requestId(), ids.sessionId(), elapsedMs(),
-                ids.gatewayOverheadMs(), "stop")))
-                .whenComplete((ok, error) -> close(new RelayOutcome(RelayOutcome.COMPLETED, delivered, finalUsage)));
+        listener.finished(finalUsage).whenComplete((report, failure) -> {
+            if (report != null) {
+                send(event("usage", null, report));
+            }
+            send(event("done", null, new StreamEvents.Done(ids.requestId(), ids.sessionId(), elapsedMs(),
+                    ids.gatewayOverheadMs(), "stop")))
+                    .whenComplete((ok, error) -> close(new RelayOutcome(RelayOutcome.COMPLETED, delivered, finalUsage)));
+        });
     }
 
     @Override
