@@ -21,8 +21,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -100,16 +98,15 @@ public class ChatTurns {
             ChatSession session = sessions.open(caller, request.sessionId(), requestId);
             Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
                     session.id(), creditsPerRequest);
+            if (!ledger.debit(charge)) {
+                throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
+            }
             int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
             ChatPrompt prompt = new ChatPrompt(session.id(), request.query(), maxTokens, filters, requestId);
             long overheadMs = (System.nanoTime() - start) / 1_000_000;
-            // The debit runs while the LLM service starts its answer, so its database time hides
-            // behind the model's time to first token. No token reaches the client unpaid: the
-            // stream is attached only after the debit succeeded, and cancelled if it did not.
-            CompletableFuture<Boolean> debit = CompletableFuture.supplyAsync(() -> ledger.debit(charge), executor);
-            TokenStream stream;
-            StreamEvents.Notice notice = null;
             try {
+                StreamEvents.Notice notice = null;
+                TokenStream stream;
                 try {
                     stream = firstEvent(prompt);
                 } catch (LlmSessionLost lost) {
@@ -118,36 +115,16 @@ public class ChatTurns {
                     notice = new StreamEvents.Notice("session_recreated", SESSION_RECREATED);
                     stream = firstEvent(prompt);
                 }
+                return new StartedTurn(caller, session, charge, stream, notice, start, overheadMs, admission);
             } catch (LlmException failure) {
-                requirePaid(debit, charge);
                 // nothing of the answer exists: the caller pays nothing
                 records.failedBeforeFirstToken(charge, new ChatAudited("chat", caller.companyId(), caller.userId(),
                         requestId, session.id(), null, null, 0L, failure.code(), (System.nanoTime() - start) / 1_000_000));
                 throw failure;
             }
-            try {
-                requirePaid(debit, charge);
-            } catch (RuntimeException refused) {
-                stream.cancel();
-                throw refused;
-            }
-            return new StartedTurn(caller, session, charge, stream, notice, start, overheadMs, admission);
         } catch (RuntimeException e) {
             admission.release();
             throw e;
-        }
-    }
-
-    /** Waits for the debit; 402 with the numbers when the pool could not pay. */
-    private void requirePaid(CompletableFuture<Boolean> debit, Charge charge) {
-        boolean paid;
-        try {
-            paid = debit.join();
-        } catch (CompletionException e) {
-            throw e.getCause() instanceof RuntimeException cause ? cause : e;
-        }
-        if (!paid) {
-            throw new InsufficientCredits(ledger.balance(charge.companyId()), charge.credits());
         }
     }
 
