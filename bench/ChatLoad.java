@@ -75,13 +75,28 @@ public class ChatLoad {
                 s.tokensPerSecond, peak == null ? "" : String.valueOf(peak[0]), peak == null ? "" : String.valueOf(peak[1] / (1024 * 1024)));
     }
 
-    /** C clients, each streaming `rounds` answers one after another through Tollgate. */
+    /**
+     * C clients, each streaming `rounds` answers one after another through Tollgate, each client in
+     * a session of its own made beforehand (as the direct run does), so both paths do the same work.
+     */
     static Stats run(String tollgate, String sim, String token, int c, int tokens, String query, int rounds) throws Exception {
-        String body = "{\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
-        return load(c, rounds, () -> HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
-                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
-                "event: token");
+        List<String> sessions = new ArrayList<>();
+        Pattern id = Pattern.compile("\"session_id\":\"([^\"]+)\"");
+        for (int i = 0; i < c; i++) {
+            String created = HTTP.send(HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/sessions"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            Matcher m = id.matcher(created);
+            sessions.add(m.find() ? m.group(1) : null);
+        }
+        AtomicInteger next = new AtomicInteger();
+        return load(c, rounds, () -> {
+            String session = sessions.get(Math.floorMod(next.getAndIncrement(), sessions.size()));
+            String body = "{\"session_id\":\"" + session + "\",\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
+            return HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
+                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        }, "event: token");
     }
 
     /** The same streams straight to the simulator, each client in a session of its own. */
