@@ -40,7 +40,17 @@ public class ChatLoad {
     static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .executor(Executors.newFixedThreadPool(4)).build();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            measure(args);
+        } catch (Exception e) {
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    static void measure(String[] args) throws Exception {
         String tollgate = args[0];
         String sim = args[1];
         String token = args[2];
@@ -66,7 +76,6 @@ public class ChatLoad {
                     direct.ttftP50 == 0 ? 0 : via.ttftP50 / direct.ttftP50,
                     via.totalP50 - direct.totalP50, via.totalP90 - direct.totalP90, via.totalP99 - direct.totalP99);
         }
-        System.exit(0);
     }
 
     static void print(int c, String path, Stats s, long[] peak) {

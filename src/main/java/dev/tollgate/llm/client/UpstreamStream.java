@@ -9,11 +9,16 @@ import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
- * One streaming answer read line by line from the JDK HttpClient. It requests one line at a time
- * and the next only when the sink has taken the previous token, so a slow client slows the
- * upstream read instead of filling memory. {@link #started()} completes with the first event.
+ * One streaming answer read line by line from the JDK HttpClient. It keeps a window of lines
+ * requested and replaces a token's line only when the sink has written that token, so a slow
+ * client slows the upstream read instead of filling memory. (A window of one made the client
+ * re-schedule its reader after every line: 1.4 ms of CPU per token at 50 streams.)
+ * {@link #started()} completes with the first event.
  */
 final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
+
+    /** Lines requested ahead; an SSE event is two or three lines. */
+    static final int WINDOW = 32;
 
     private final CompletableFuture<TokenStream> started = new CompletableFuture<>();
     private final SseLineDecoder decoder = new SseLineDecoder();
@@ -21,6 +26,7 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
     private ChatWire.Chunk firstChunk;
+    private final java.util.ArrayDeque<ChatWire.Chunk> pending = new java.util.ArrayDeque<>();
     private LlmException failureBeforeSink;
     private TokenSink sink;
 
@@ -34,7 +40,7 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
         if (cancelled) {
             s.cancel();
         } else {
-            s.request(1);
+            s.request(WINDOW);
         }
     }
 
@@ -48,33 +54,44 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
         ChatWire.Chunk chunk = ChatWire.parse(data);
         synchronized (this) {
             if (sink == null) {
-                firstChunk = chunk; // nothing more is requested until a sink is attached
-                started.complete(this);
+                if (firstChunk == null) {
+                    firstChunk = chunk;
+                    started.complete(this);
+                } else {
+                    pending.add(chunk); // at most a window's worth until the sink is attached
+                }
                 return;
             }
         }
-        deliver(chunk);
+        deliver(chunk, sink);
     }
 
     @Override
     public void forwardTo(TokenSink target) {
-        ChatWire.Chunk first;
         LlmException failure;
-        synchronized (this) {
-            sink = target;
-            first = firstChunk;
-            failure = failureBeforeSink;
-            firstChunk = null;
-        }
-        if (first != null) {
-            deliver(first);
+        while (true) {
+            java.util.List<ChatWire.Chunk> batch = new java.util.ArrayList<>();
+            synchronized (this) {
+                if (firstChunk != null) {
+                    batch.add(firstChunk);
+                    firstChunk = null;
+                }
+                batch.addAll(pending);
+                pending.clear();
+                if (batch.isEmpty()) {
+                    sink = target; // from now on onNext delivers directly, after everything buffered
+                    failure = failureBeforeSink;
+                    break;
+                }
+            }
+            batch.forEach(chunk -> deliver(chunk, target));
         }
         if (failure != null) {
             end(failure);
         }
     }
 
-    private void deliver(ChatWire.Chunk chunk) {
+    private void deliver(ChatWire.Chunk chunk, TokenSink sink) {
         if (chunk instanceof ChatWire.TokenChunk token) {
             sink.token(token.content()).whenComplete((ok, error) -> {
                 if (error == null) {
