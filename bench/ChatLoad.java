@@ -63,7 +63,9 @@ public class ChatLoad {
         System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client%n", tokens, delayMs, rounds);
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        run(tollgate, sim, token, 1, tokens, query, 1); // warm-up, not reported
+        // Warm-up, not reported: the JIT needs a few hundred streams before numbers mean anything.
+        run(tollgate, sim, token, 20, tokens, query, 10);
+        runDirect(sim, 20, query, 10);
         for (int c : levels) {
             Sampler sampler = new Sampler(tollgate);
             Stats via = run(tollgate, sim, token, c, tokens, query, rounds);
