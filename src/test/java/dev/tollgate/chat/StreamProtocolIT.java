@@ -112,6 +112,32 @@ class StreamProtocolIT {
     }
 
     @Test
+    void aFullServerRefusesTheNextStreamWith503UntilOneEnds() throws Exception {
+        String token = Chats.token();
+        java.util.List<java.net.http.HttpResponse<java.io.InputStream>> open = new java.util.ArrayList<>();
+        try {
+            // The test server admits 20 open streams (TOLLGATE_STREAM_MAX_OPEN).
+            for (int i = 0; i < 20; i++) {
+                var response = Api.openStream(token, Map.of("query", "hold " + i + " [[sim tokens=400 delay_ms=50]]"));
+                assertThat(response.statusCode()).isEqualTo(200);
+                open.add(response);
+            }
+
+            Api.Streamed refused = Chats.stream(token, "one more [[sim tokens=1]]");
+
+            assertThat(refused.status()).isEqualTo(503);
+            assertThat(refused.response().headers().firstValue("Retry-After")).isPresent();
+            assertThat(refused.problem().getString("request_id")).isNotBlank();
+        } finally {
+            for (var response : open) {
+                response.body().close();
+            }
+        }
+        // Hung-up streams give their places back.
+        await().atMost(Duration.ofSeconds(10)).until(() -> Chats.stream(token, "again [[sim tokens=1]]").status() == 200);
+    }
+
+    @Test
     void theJsonAnswerIsTheSameTextAsTheStreamWithIdsInHeaders() {
         String token = Chats.token();
         String query = "same words " + UUID.randomUUID() + " [[sim tokens=7]]";
