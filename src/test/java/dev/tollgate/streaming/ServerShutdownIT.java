@@ -37,7 +37,7 @@ class ServerShutdownIT {
             lines.add(line);
         }
 
-        CompletableFuture<Void> restart = CompletableFuture.runAsync(() -> {
+        CompletableFuture<Void> stopping = CompletableFuture.runAsync(() -> {
             try {
                 LibertyAdmin.stopServer();
             } catch (Exception e) {
@@ -47,7 +47,7 @@ class ServerShutdownIT {
         for (String line; (line = reader.readLine()) != null; ) {
             lines.add(line);
         }
-        restart.get();
+        stopping.get();
 
         int errorAt = lines.lastIndexOf("event: error");
         assertThat(errorAt).as("an error event in %s", lines).isNotNegative();

@@ -4,6 +4,9 @@ import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmUnavailable;
 import dev.tollgate.llm.TokenSink;
 import dev.tollgate.llm.TokenStream;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,8 +28,8 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
     private final AtomicBoolean ended = new AtomicBoolean();
     private volatile Flow.Subscription subscription;
     private volatile boolean cancelled;
-    private ChatWire.Chunk firstChunk;
-    private final java.util.ArrayDeque<ChatWire.Chunk> pending = new java.util.ArrayDeque<>();
+    /** Events that arrived before a sink was attached: the first one, and at most a window more. */
+    private final Deque<ChatWire.Chunk> early = new ArrayDeque<>();
     private LlmException failureBeforeSink;
     private TokenSink sink;
 
@@ -54,12 +57,8 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
         ChatWire.Chunk chunk = ChatWire.parse(data);
         synchronized (this) {
             if (sink == null) {
-                if (firstChunk == null) {
-                    firstChunk = chunk;
-                    started.complete(this);
-                } else {
-                    pending.add(chunk); // at most a window's worth until the sink is attached
-                }
+                early.add(chunk);
+                started.complete(this);
                 return;
             }
         }
@@ -70,14 +69,10 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
     public void forwardTo(TokenSink target) {
         LlmException failure;
         while (true) {
-            java.util.List<ChatWire.Chunk> batch = new java.util.ArrayList<>();
+            List<ChatWire.Chunk> batch;
             synchronized (this) {
-                if (firstChunk != null) {
-                    batch.add(firstChunk);
-                    firstChunk = null;
-                }
-                batch.addAll(pending);
-                pending.clear();
+                batch = List.copyOf(early);
+                early.clear();
                 if (batch.isEmpty()) {
                     sink = target; // from now on onNext delivers directly, after everything buffered
                     failure = failureBeforeSink;
