@@ -22,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /**
  * The stream once it has begun (docs/streaming.md): notices, mid-stream failures, heartbeats,
  * silence limits, and what happens when the client hangs up. The test server sends heartbeats
- * after 0.7 s of quiet and ends a stream after 2 s without a token.
+ * after 0.7 s of quiet and ends a stream after 2.5 s without a token.
  */
 @ExtendWith(UsesSimulator.class)
 class StreamProtocolIT {
