@@ -138,6 +138,22 @@ class StreamProtocolIT {
     }
 
     @Test
+    void theJsonAnswerFailsWithProblemJsonBeforeAndAfterItsFirstToken() {
+        String token = Chats.token();
+
+        var before = Api.postJson("/api/v1/chat", token, Map.of("query", "busy [[sim fault=http429]]"));
+        assertThat(before.statusCode()).isEqualTo(429);
+        assertThat(before.headers().firstValue("Retry-After")).contains("7");
+
+        var midway = Api.postJson("/api/v1/chat", token, Map.of("query", "break [[sim tokens=10 disconnect_after=3]]"));
+        assertThat(midway.statusCode()).isEqualTo(503);
+        assertThat(midway.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(Api.parse(midway.body()).getString("request_id"))
+                .isEqualTo(midway.headers().firstValue("X-Request-Id").orElseThrow());
+    }
+
+    @Test
     void theJsonAnswerIsTheSameTextAsTheStreamWithIdsInHeaders() {
         String token = Chats.token();
         String query = "same words " + UUID.randomUUID() + " [[sim tokens=7]]";
