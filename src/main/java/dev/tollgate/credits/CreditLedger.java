@@ -39,14 +39,13 @@ public class CreditLedger {
         if (exists(key)) {
             return true;
         }
-        ensureAccount(charge.companyId());
-        int updated = em.createQuery("""
-                        update CreditAccount a set a.balance = a.balance - :amount, a.updatedAt = :now
-                        where a.companyId = :company and a.balance >= :amount""")
-                .setParameter("amount", charge.credits())
-                .setParameter("now", Instant.now(clock))
-                .setParameter("company", charge.companyId())
-                .executeUpdate();
+        int updated = takeFromPool(charge);
+        if (updated == 0) {
+            // No row, or not enough in it. A company seen for the first time (here or on another
+            // server at the same moment) gets its pool now; then the same conditional update decides.
+            ensureAccount(charge.companyId());
+            updated = takeFromPool(charge);
+        }
         if (updated == 0) {
             return false;
         }
@@ -54,6 +53,17 @@ public class CreditLedger {
         return true;
     }
 
+
+    /** The conditional update that makes overspending impossible: 1 row, or 0 when it cannot pay. */
+    private int takeFromPool(Charge charge) {
+        return em.createQuery("""
+                        update CreditAccount a set a.balance = a.balance - :amount, a.updatedAt = :now
+                        where a.companyId = :company and a.balance >= :amount""")
+                .setParameter("amount", charge.credits())
+                .setParameter("now", Instant.now(clock))
+                .setParameter("company", charge.companyId())
+                .executeUpdate();
+    }
 
     /** Gives back a debit whose call never reached the model. Safe to call twice or without a debit. */
     @Transactional
