@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.platform.Clocks;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import javax.naming.InitialContext;
 import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
@@ -60,6 +66,24 @@ class CreditLedgerIT {
         ledger.refund(charge);
         assertEquals(1000, ledger.balance(company));
         assertEquals(2, ledger.entriesForRequest(charge.requestId()).size());
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void concurrentDebitsNeverOverspend() throws Exception {
+        String company = "ledger-" + UUID.randomUUID();
+        ledger.debit(charge(company, 0)); // opens the pool: 1000 credits, worth exactly 10 debits of 100
+        ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+        List<Future<Boolean>> attempts = new ArrayList<>();
+        for (int i = 0; i < 40; i++) {
+            attempts.add(executor.submit(() -> ledger.debit(charge(company, 100))));
+        }
+        int admitted = 0;
+        for (Future<Boolean> attempt : attempts) {
+            admitted += attempt.get(60, TimeUnit.SECONDS) ? 1 : 0;
+        }
+        assertEquals(10, admitted);
+        assertEquals(0, ledger.balance(company));
         assertTrue(ledger.balanceMatchesEntries(company));
     }
 
