@@ -6,4 +6,9 @@ import java.util.UUID;
 public record ChatAudited(String action, String companyId, String userId, String requestId, UUID sessionId,
                           Integer promptTokens, Integer completionTokens, Long credits, String outcome,
                           Long latencyMs) {
+
+    public ChatAudited withCredits(long charged) {
+        return new ChatAudited(action, companyId, userId, requestId, sessionId, promptTokens, completionTokens,
+                charged, outcome, latencyMs);
+    }
 }

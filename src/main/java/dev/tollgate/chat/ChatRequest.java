@@ -15,5 +15,6 @@ public record ChatRequest(
         UUID sessionId,
         @NotBlank @Size(max = 16000) String query,
         @Min(1) @Max(8192) Integer maxTokens,
+        @Size(max = 100) String model,
         Map<String, Object> filters) {
 }

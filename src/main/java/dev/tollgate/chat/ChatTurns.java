@@ -5,6 +5,7 @@ import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.InsufficientCredits;
+import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
@@ -57,10 +58,8 @@ public class ChatTurns {
     @Resource
     ManagedExecutorService executor;
 
-    /** First version of pricing: a flat charge per turn. */
     @Inject
-    @ConfigProperty(name = "tollgate.credits.per-request", defaultValue = "1")
-    long creditsPerRequest;
+    Pricing pricing;
 
     @Inject
     @ConfigProperty(name = "tollgate.chat.default-max-tokens", defaultValue = "512")
@@ -87,22 +86,24 @@ public class ChatTurns {
     }
 
     private Settlement settlement(StartedTurn turn, String action) {
-        return new Settlement(turn, action, ledger, records, executor);
+        return new Settlement(turn, action, pricing, ledger, records, executor);
     }
 
     private StartedTurn begin(Caller caller, ChatRequest request, String requestId) {
         long start = System.nanoTime();
         Map<String, Object> filters = filterSchema.check(request.filters());
+        String model = pricing.model(request.model());
         OpenStreams.Admission admission = openStreams.admit();
         try {
             ChatSession session = sessions.open(caller, request.sessionId(), requestId);
+            int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
+            ChatPrompt prompt = new ChatPrompt(session.id(), model, request.query(), maxTokens, filters, requestId);
+            // Hold the most this answer may cost; the actual cost is captured when it ends.
             Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
-                    session.id(), creditsPerRequest);
-            if (!ledger.debit(charge)) {
+                    session.id(), pricing.reservation(model, request.query(), maxTokens));
+            if (!ledger.reserve(charge)) {
                 throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
             }
-            int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
-            ChatPrompt prompt = new ChatPrompt(session.id(), request.query(), maxTokens, filters, requestId);
             long overheadMs = (System.nanoTime() - start) / 1_000_000;
             try {
                 StreamEvents.Notice notice = null;
@@ -115,7 +116,7 @@ public class ChatTurns {
                     notice = new StreamEvents.Notice("session_recreated", SESSION_RECREATED);
                     stream = firstEvent(prompt);
                 }
-                return new StartedTurn(caller, session, charge, stream, notice, start, overheadMs, admission);
+                return new StartedTurn(caller, session, prompt, charge, stream, notice, start, overheadMs, admission);
             } catch (LlmException failure) {
                 // nothing of the answer exists: the caller pays nothing
                 records.failedBeforeFirstToken(charge, new ChatAudited("chat", caller.companyId(), caller.userId(),

@@ -2,6 +2,7 @@ package dev.tollgate.chat;
 
 import dev.tollgate.audit.ChatAudited;
 import dev.tollgate.credits.CreditLedger;
+import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.Usage;
 import dev.tollgate.streaming.RelayListener;
 import dev.tollgate.streaming.RelayOutcome;
@@ -19,13 +20,16 @@ final class Settlement implements RelayListener {
 
     private final StartedTurn turn;
     private final String action;
+    private final Pricing pricing;
     private final CreditLedger ledger;
     private final TurnRecords records;
     private final Executor executor;
 
-    Settlement(StartedTurn turn, String action, CreditLedger ledger, TurnRecords records, Executor executor) {
+    Settlement(StartedTurn turn, String action, Pricing pricing, CreditLedger ledger, TurnRecords records,
+               Executor executor) {
         this.turn = turn;
         this.action = action;
+        this.pricing = pricing;
         this.ledger = ledger;
         this.records = records;
         this.executor = executor;
@@ -33,8 +37,22 @@ final class Settlement implements RelayListener {
 
     @Override
     public CompletionStage<StreamEvents.UsageReport> finished(Usage usage) {
-        return CompletableFuture.supplyAsync(() -> new StreamEvents.UsageReport(usage.promptTokens(),
-                usage.completionTokens(), turn.charge().credits(), ledger.balance(turn.charge().companyId())), executor);
+        return CompletableFuture.supplyAsync(() -> {
+            long captured = ledger.capture(turn.charge(), cost(usage, 0));
+            return new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(), captured,
+                    ledger.balance(turn.charge().companyId()));
+        }, executor);
+    }
+
+    /**
+     * What was used: the LLM service's usage when it reported one; otherwise (a hang-up, a broken
+     * stream) the prompt estimate and the tokens delivered.
+     */
+    private long cost(Usage usage, int delivered) {
+        String model = turn.prompt().model();
+        return usage != null
+                ? pricing.cost(model, usage.promptTokens(), usage.completionTokens())
+                : pricing.cost(model, Pricing.estimatePromptTokens(turn.prompt().query()), delivered);
     }
 
     @Override
@@ -49,11 +67,12 @@ final class Settlement implements RelayListener {
     private void record(RelayOutcome outcome) {
         try {
             Usage usage = outcome.usage();
-            records.ended(turn.charge(), new ChatAudited(action, turn.caller().companyId(), turn.caller().userId(),
-                    turn.charge().requestId(), turn.charge().sessionId(),
-                    usage == null ? null : usage.promptTokens(),
-                    usage == null ? outcome.tokensDelivered() : usage.completionTokens(),
-                    turn.charge().credits(), outcome.completed() ? "ok" : outcome.status(), turn.elapsedMs()));
+            records.ended(turn.charge(), cost(usage, outcome.tokensDelivered()),
+                    new ChatAudited(action, turn.caller().companyId(), turn.caller().userId(),
+                            turn.charge().requestId(), turn.charge().sessionId(),
+                            usage == null ? null : usage.promptTokens(),
+                            usage == null ? outcome.tokensDelivered() : usage.completionTokens(),
+                            null, outcome.completed() ? "ok" : outcome.status(), turn.elapsedMs()));
         } finally {
             turn.admission().release();
         }

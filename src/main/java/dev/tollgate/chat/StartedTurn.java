@@ -2,14 +2,15 @@ package dev.tollgate.chat;
 
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
+import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.session.ChatSession;
 import dev.tollgate.streaming.OpenStreams;
 import dev.tollgate.streaming.StreamEvents;
 
 /** A chat turn whose first upstream event has arrived: everything its relay and settlement need. */
-record StartedTurn(Caller caller, ChatSession session, Charge charge, TokenStream stream, StreamEvents.Notice notice,
-                   long startNanos, long gatewayOverheadMs, OpenStreams.Admission admission) {
+record StartedTurn(Caller caller, ChatSession session, ChatPrompt prompt, Charge charge, TokenStream stream,
+                   StreamEvents.Notice notice, long startNanos, long gatewayOverheadMs, OpenStreams.Admission admission) {
 
     long elapsedMs() {
         return (System.nanoTime() - startNanos) / 1_000_000;

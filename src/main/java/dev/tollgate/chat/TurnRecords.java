@@ -11,7 +11,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 
-/** What a finished or failed turn writes, each in one transaction (one commit per turn end). */
+/** What a finished or failed turn writes, each in one transaction with its ledger entries. */
 @ApplicationScoped
 public class TurnRecords {
 
@@ -27,17 +27,21 @@ public class TurnRecords {
     @Inject
     Clock clock;
 
-    /** The answer ended (completed, failed midway, or the client left): mirror and audit. */
+    /**
+     * The answer ended (completed, failed midway, or the client left): what it cost is captured
+     * (once: a completed answer was captured already), the mirror and the audit row follow.
+     */
     @Transactional
-    public void ended(Charge charge, ChatAudited record) {
-        sessions.recordTurn(charge.sessionId(), charge.credits(), Instant.now(clock));
-        audit.fire(record);
+    public void ended(Charge charge, long actualCredits, ChatAudited record) {
+        long captured = ledger.capture(charge, actualCredits);
+        sessions.recordTurn(charge.sessionId(), captured, Instant.now(clock));
+        audit.fire(record.withCredits(captured));
     }
 
-    /** No token was produced: the debit is refunded and the failure audited. */
+    /** No token was produced: the hold is released and the failure audited. */
     @Transactional
     public void failedBeforeFirstToken(Charge charge, ChatAudited record) {
-        ledger.refund(charge);
+        ledger.release(charge);
         audit.fire(record);
     }
 }

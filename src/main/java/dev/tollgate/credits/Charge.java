@@ -3,8 +3,8 @@ package dev.tollgate.credits;
 import java.util.UUID;
 
 /**
- * What one chat turn is billed: the company pays, the user and request are recorded.
- * {@code turnId} makes the debit and its refund idempotent.
+ * The hold for one chat turn: the company pays, the user and request are recorded, {@code credits}
+ * is the most it may cost. {@code turnId} makes reserve, capture and release idempotent.
  */
 public record Charge(UUID turnId, String companyId, String userId, String requestId, UUID sessionId, long credits) {
 }

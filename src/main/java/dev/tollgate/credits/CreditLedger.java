@@ -3,6 +3,7 @@ package dev.tollgate.credits;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
+import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -11,9 +12,11 @@ import java.util.List;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Check and deduct before the call, refund if the call never started. Every movement is a ledger
- * entry with a unique idempotency key, so repeating one books it once. The balance changes only
- * through a conditional UPDATE, so the database, not this JVM, decides who gets the last credit.
+ * Reserve before the call, then capture the actual cost and release the hold, or release it all
+ * when the call produced nothing. Every movement is a ledger entry with a unique idempotency key,
+ * so repeating one books it once, and a balance is always the sum of its entries. The balance
+ * only shrinks through a conditional UPDATE, so the database, not this JVM, decides who gets the
+ * last credit.
  */
 @ApplicationScoped
 public class CreditLedger {
@@ -30,12 +33,12 @@ public class CreditLedger {
     long initialGrant;
 
     /**
-     * Takes the charge from the company's pool, or returns false when the pool cannot pay (nothing
-     * is written then). A refusal is an answer, not an exception, so it rolls nothing back.
+     * Holds the charge's credits, or returns false when the pool cannot (nothing is written then).
+     * A refusal is an answer, not an exception, so it rolls nothing back.
      */
     @Transactional
-    public boolean debit(Charge charge) {
-        String key = "debit:" + charge.turnId();
+    public boolean reserve(Charge charge) {
+        String key = "reserve:" + charge.turnId();
         if (exists(key)) {
             return true;
         }
@@ -49,35 +52,40 @@ public class CreditLedger {
         if (updated == 0) {
             return false;
         }
-        em.persist(new LedgerEntry(charge.companyId(), LedgerEntry.Kind.DEBIT, -charge.credits(), charge, key, Instant.now(clock)));
+        book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), key);
         return true;
     }
 
-
-    /** The conditional update that makes overspending impossible: 1 row, or 0 when it cannot pay. */
-    private int takeFromPool(Charge charge) {
-        return em.createQuery("""
-                        update CreditAccount a set a.balance = a.balance - :amount, a.updatedAt = :now
-                        where a.companyId = :company and a.balance >= :amount""")
-                .setParameter("amount", charge.credits())
-                .setParameter("now", Instant.now(clock))
-                .setParameter("company", charge.companyId())
-                .executeUpdate();
+    /**
+     * Books the actual cost (at most the hold) and gives the hold back. Safe to repeat and safe
+     * against a concurrent release: the account row is locked and a settled turn stays settled.
+     * Returns the credits captured for this turn (0 if it was released instead).
+     */
+    @Transactional
+    public long capture(Charge charge, long actualCredits) {
+        lockAccount(charge.companyId());
+        if (!exists("reserve:" + charge.turnId())) {
+            return 0;
+        }
+        if (exists("release:" + charge.turnId())) {
+            return capturedFor(charge);
+        }
+        long captured = Math.min(Math.max(actualCredits, 0), charge.credits());
+        addToPool(charge.companyId(), charge.credits() - captured);
+        book(charge, LedgerEntry.Kind.RELEASE, charge.credits(), "release:" + charge.turnId());
+        book(charge, LedgerEntry.Kind.CAPTURE, -captured, "capture:" + charge.turnId());
+        return captured;
     }
 
-    /** Gives back a debit whose call never reached the model. Safe to call twice or without a debit. */
+    /** Gives the whole hold back: nothing of the answer exists. Safe to repeat, or without a hold. */
     @Transactional
-    public void refund(Charge charge) {
-        String key = "refund:" + charge.turnId();
-        if (!exists("debit:" + charge.turnId()) || exists(key)) {
+    public void release(Charge charge) {
+        lockAccount(charge.companyId());
+        if (!exists("reserve:" + charge.turnId()) || exists("release:" + charge.turnId())) {
             return;
         }
-        em.createQuery("update CreditAccount a set a.balance = a.balance + :amount, a.updatedAt = :now where a.companyId = :company")
-                .setParameter("amount", charge.credits())
-                .setParameter("now", Instant.now(clock))
-                .setParameter("company", charge.companyId())
-                .executeUpdate();
-        em.persist(new LedgerEntry(charge.companyId(), LedgerEntry.Kind.REFUND, charge.credits(), charge, key, Instant.now(clock)));
+        addToPool(charge.companyId(), charge.credits());
+        book(charge, LedgerEntry.Kind.RELEASE, charge.credits(), "release:" + charge.turnId());
     }
 
     @Transactional
@@ -100,6 +108,39 @@ public class CreditLedger {
                 .setParameter("c", companyId)
                 .getSingleResult();
         return sum == balance(companyId);
+    }
+
+    /** The conditional update that makes overspending impossible: 1 row, or 0 when it cannot pay. */
+    private int takeFromPool(Charge charge) {
+        return em.createQuery("""
+                        update CreditAccount a set a.balance = a.balance - :amount, a.updatedAt = :now
+                        where a.companyId = :company and a.balance >= :amount""")
+                .setParameter("amount", charge.credits())
+                .setParameter("now", Instant.now(clock))
+                .setParameter("company", charge.companyId())
+                .executeUpdate();
+    }
+
+    private void addToPool(String companyId, long credits) {
+        em.createQuery("update CreditAccount a set a.balance = a.balance + :amount, a.updatedAt = :now where a.companyId = :company")
+                .setParameter("amount", credits)
+                .setParameter("now", Instant.now(clock))
+                .setParameter("company", companyId)
+                .executeUpdate();
+    }
+
+    private void lockAccount(String companyId) {
+        em.find(CreditAccount.class, companyId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    private long capturedFor(Charge charge) {
+        return -em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.idempotencyKey = :k", Long.class)
+                .setParameter("k", "capture:" + charge.turnId())
+                .getSingleResult();
+    }
+
+    private void book(Charge charge, LedgerEntry.Kind kind, long amount, String key) {
+        em.persist(new LedgerEntry(charge.companyId(), kind, amount, charge, key, Instant.now(clock)));
     }
 
     private boolean exists(String idempotencyKey) {

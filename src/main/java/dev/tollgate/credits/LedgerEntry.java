@@ -16,7 +16,8 @@ import java.util.UUID;
 @Table(name = "ledger_entry")
 public class LedgerEntry {
 
-    public enum Kind { GRANT, DEBIT, REFUND }
+    /** DEBIT and REFUND are the first version's kinds, kept readable for entries booked then. */
+    public enum Kind { GRANT, DEBIT, REFUND, RESERVE, CAPTURE, RELEASE, ADJUSTMENT }
 
     @Id
     @GeneratedValue(strategy = GenerationType.IDENTITY)

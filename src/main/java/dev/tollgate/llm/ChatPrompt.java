@@ -4,5 +4,6 @@ import java.util.Map;
 import java.util.UUID;
 
 /** One question for the model in a session; filters were validated against the configured schema. */
-public record ChatPrompt(UUID sessionId, String query, int maxTokens, Map<String, Object> filters, String requestId) {
+public record ChatPrompt(UUID sessionId, String model, String query, int maxTokens, Map<String, Object> filters,
+                         String requestId) {
 }

@@ -56,7 +56,7 @@ class ChatFailuresIT {
         assertThat(answer.response().headers().firstValue("Retry-After")).isPresent();
         assertThat(balance(user)).isEqualTo(1000);
         assertThat(Db.rows("select kind from ledger_entry where company_id = ? order by id", user.company()))
-                .extracting(row -> row.get("kind")).containsExactly("GRANT", "DEBIT", "REFUND");
+                .extracting(row -> row.get("kind")).containsExactly("GRANT", "RESERVE", "RELEASE");
     }
 
     @Test
@@ -115,11 +115,21 @@ class ChatFailuresIT {
 
         assertProblem(refused, 402);
         assertThat(refused.problem().getJsonNumber("balance").longValue()).isZero();
-        assertThat(refused.problem().getJsonNumber("required").longValue()).isEqualTo(1);
+        assertThat(refused.problem().getJsonNumber("required").longValue()).isPositive();
         assertThat(balance(user)).isZero();
         String requestId = refused.response().headers().firstValue("X-Request-Id").orElseThrow();
         assertThat(Db.rows("select id from ledger_entry where request_id = ?", requestId)).isEmpty();
         assertThat(sim.seen()).noneMatch(s -> requestId.equals(s.requestId()) && s.path().equals("/chat/stream"));
+    }
+
+    @Test
+    void aModelWithoutAPriceIsRefusedWith422AndStoresNothing() {
+        DevJwt user = TestEnv.newUser();
+        Api.Streamed refused = Api.chatStream(user.sign(TestEnv.keysDir()), Map.of("query", "hi", "model", "gpt-free"));
+
+        assertProblem(refused, 422);
+        assertThat(refused.problem().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("model");
+        assertThat(Db.rows("select id from chat_session where user_id = ?", user.subject())).isEmpty();
     }
 
     @Test

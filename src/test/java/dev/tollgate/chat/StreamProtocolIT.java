@@ -104,11 +104,18 @@ class StreamProtocolIT {
         long cancelMs = (System.nanoTime() - hungUp) / 1_000_000;
         System.out.println("upstream cancelled " + cancelMs + " ms after the client hung up");
 
-        await().untilAsserted(() -> assertThat(Db.rows("select outcome, completion_tokens from audit_event where request_id = ?",
+        await().untilAsserted(() -> assertThat(Db.rows("select outcome, completion_tokens, credits from audit_event where request_id = ?",
                 requestId)).singleElement().satisfies(row -> {
                     assertThat(row.get("outcome")).isEqualTo("client_disconnected");
                     assertThat(((Number) row.get("completion_tokens")).intValue()).isBetween(3, 399);
                 }));
+        // What was delivered is captured, the rest of the hold released: the entries say so.
+        long audited = ((Number) Db.rows("select credits from audit_event where request_id = ?", requestId)
+                .get(0).get("credits")).longValue();
+        var entries = Db.rows("select kind, amount from ledger_entry where request_id = ? order by id", requestId);
+        assertThat(entries).extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
+        assertThat(entries.stream().mapToLong(row -> ((Number) row.get("amount")).longValue()).sum()).isEqualTo(-audited);
+        assertThat(audited).isPositive();
     }
 
     @Test

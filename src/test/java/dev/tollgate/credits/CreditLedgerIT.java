@@ -47,36 +47,61 @@ class CreditLedgerIT {
     }
 
     @Test
-    void aNewCompanyStartsWithTheInitialGrantAndADebitTakesFromIt() {
+    void aNewCompanyStartsWithTheInitialGrantAndAHoldTakesFromIt() {
         String company = "ledger-" + UUID.randomUUID();
-        ledger.debit(charge(company, 10));
+        ledger.reserve(charge(company, 10));
         // The test server grants 1000 credits to a new company (TOLLGATE_CREDITS_INITIAL_GRANT).
         assertEquals(990, ledger.balance(company));
         assertTrue(ledger.balanceMatchesEntries(company));
     }
 
     @Test
-    void repeatingADebitOrARefundBooksItOnce() {
+    void repeatingAHoldOrAReleaseBooksItOnce() {
         String company = "ledger-" + UUID.randomUUID();
         Charge charge = charge(company, 25);
-        ledger.debit(charge);
-        ledger.debit(charge);
+        ledger.reserve(charge);
+        ledger.reserve(charge);
         assertEquals(975, ledger.balance(company));
-        ledger.refund(charge);
-        ledger.refund(charge);
+        ledger.release(charge);
+        ledger.release(charge);
         assertEquals(1000, ledger.balance(company));
         assertEquals(2, ledger.entriesForRequest(charge.requestId()).size());
         assertTrue(ledger.balanceMatchesEntries(company));
     }
 
     @Test
-    void concurrentDebitsNeverOverspend() throws Exception {
+    void captureBooksTheActualCostOnceAndReleasesTheRestOfTheHold() {
         String company = "ledger-" + UUID.randomUUID();
-        ledger.debit(charge(company, 0)); // opens the pool: 1000 credits, worth exactly 10 debits of 100
+        Charge charge = charge(company, 100);
+        ledger.reserve(charge);
+        assertEquals(900, ledger.balance(company));
+
+        assertEquals(30, ledger.capture(charge, 30));
+        assertEquals(30, ledger.capture(charge, 80)); // settling again books nothing new
+        ledger.release(charge);                     // nor does a late release
+        assertEquals(970, ledger.balance(company));
+        assertEquals(3, ledger.entriesForRequest(charge.requestId()).size());
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void aCaptureNeverTakesMoreThanTheHold() {
+        String company = "ledger-" + UUID.randomUUID();
+        Charge charge = charge(company, 50);
+        ledger.reserve(charge);
+        assertEquals(50, ledger.capture(charge, 75));
+        assertEquals(950, ledger.balance(company));
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void concurrentHoldsNeverOverspend() throws Exception {
+        String company = "ledger-" + UUID.randomUUID();
+        ledger.reserve(charge(company, 0)); // opens the pool: 1000 credits, worth exactly 10 holds of 100
         ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
         List<Future<Boolean>> attempts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
-            attempts.add(executor.submit(() -> ledger.debit(charge(company, 100))));
+            attempts.add(executor.submit(() -> ledger.reserve(charge(company, 100))));
         }
         int admitted = 0;
         for (Future<Boolean> attempt : attempts) {
@@ -88,10 +113,10 @@ class CreditLedgerIT {
     }
 
     @Test
-    void aDebitLargerThanTheBalanceIsRefusedAndBooksNothing() {
+    void aHoldLargerThanTheBalanceIsRefusedAndBooksNothing() {
         String company = "ledger-" + UUID.randomUUID();
-        ledger.debit(charge(company, 990));
-        assertFalse(ledger.debit(charge(company, 11)));
+        ledger.reserve(charge(company, 990));
+        assertFalse(ledger.reserve(charge(company, 11)));
         assertEquals(10, ledger.balance(company));
         assertTrue(ledger.balanceMatchesEntries(company));
     }

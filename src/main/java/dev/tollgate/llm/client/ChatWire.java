@@ -32,6 +32,7 @@ final class ChatWire {
     static String requestBody(ChatPrompt prompt) {
         var body = Json.createObjectBuilder()
                 .add("session_id", prompt.sessionId().toString())
+                .add("model", prompt.model())
                 .add("query", prompt.query())
                 .add("max_tokens", prompt.maxTokens());
         if (prompt.filters() != null && !prompt.filters().isEmpty()) {

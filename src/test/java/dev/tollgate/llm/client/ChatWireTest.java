@@ -32,12 +32,13 @@ class ChatWireTest {
     @Test
     void theRequestBodyCarriesSessionQueryAndLimitSafelyEscaped() {
         UUID session = UUID.randomUUID();
-        String body = ChatWire.requestBody(new ChatPrompt(session, "say \"hi\"\n", 64,
+        String body = ChatWire.requestBody(new ChatPrompt(session, "sim-1", "say \"hi\"\n", 64,
                 java.util.Map.of("year", 2024, "department", "legal"), "req-1"));
         var json = Json.createReader(new StringReader(body)).readObject();
         assertThat(json.getString("session_id")).isEqualTo(session.toString());
         assertThat(json.getString("query")).isEqualTo("say \"hi\"\n");
         assertThat(json.getInt("max_tokens")).isEqualTo(64);
+        assertThat(json.getString("model")).isEqualTo("sim-1");
         assertThat(json.getJsonObject("filters").getInt("year")).isEqualTo(2024);
         assertThat(json.getJsonObject("filters").getString("department")).isEqualTo("legal");
     }
