@@ -88,6 +88,44 @@ public class CreditLedger {
         book(charge, LedgerEntry.Kind.RELEASE, charge.credits(), "release:" + charge.turnId());
     }
 
+    /**
+     * Adds credits to a company's pool, once per idempotency key: a retried grant books nothing new.
+     * Returns false when the key was used before.
+     */
+    @Transactional
+    public boolean grant(String companyId, long credits, String idempotencyKey, String grantedBy) {
+        String key = "grant:" + idempotencyKey;
+        ensureAccount(companyId);
+        lockAccount(companyId);
+        if (exists(key)) {
+            return false;
+        }
+        addToPool(companyId, credits);
+        em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.GRANT, credits,
+                new Charge(null, companyId, grantedBy, null, null, credits), key, Instant.now(clock)));
+        return true;
+    }
+
+    /** Credits a user's answers cost since the given instant (captures, net of nothing else). */
+    @Transactional
+    public long usedBy(String companyId, String userId, Instant since) {
+        return -em.createQuery("""
+                        select coalesce(sum(e.amount), 0) from LedgerEntry e
+                        where e.companyId = :c and e.userId = :u and e.kind = :kind and e.createdAt >= :since""", Long.class)
+                .setParameter("c", companyId)
+                .setParameter("u", userId)
+                .setParameter("kind", LedgerEntry.Kind.CAPTURE)
+                .setParameter("since", since)
+                .getSingleResult();
+    }
+
+    @Transactional
+    public long sumOfEntries(String companyId) {
+        return em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.companyId = :c", Long.class)
+                .setParameter("c", companyId)
+                .getSingleResult();
+    }
+
     @Transactional
     public long balance(String companyId) {
         CreditAccount account = em.find(CreditAccount.class, companyId);
@@ -104,10 +142,7 @@ public class CreditLedger {
     /** True when the balance equals the sum of the account's entries: the ledger explains every credit. */
     @Transactional
     public boolean balanceMatchesEntries(String companyId) {
-        Long sum = em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.companyId = :c", Long.class)
-                .setParameter("c", companyId)
-                .getSingleResult();
-        return sum == balance(companyId);
+        return sumOfEntries(companyId) == balance(companyId);
     }
 
     /** The conditional update that makes overspending impossible: 1 row, or 0 when it cannot pay. */

@@ -1,0 +1,68 @@
+package dev.tollgate.credits;
+
+import dev.tollgate.auth.CurrentCaller;
+import dev.tollgate.platform.ProblemException;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/** Billing administration: grants, and the proof that a balance is the sum of its entries. */
+@Path("v1/admin/credits")
+@RequestScoped
+@RolesAllowed("billing_admin")
+@Produces(MediaType.APPLICATION_JSON)
+public class CreditsAdminResource {
+
+    public record GrantRequest(@NotBlank @Size(max = 255) String companyId,
+                               @NotNull @Min(1) @Max(1_000_000_000_000L) Long credits) {
+    }
+
+    public record Granted(String companyId, long credits, long balance, boolean booked) {
+    }
+
+    public record Check(String companyId, long balance, long sumOfEntries, boolean consistent) {
+    }
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    CreditLedger ledger;
+
+    /** 201 when booked; 200 with the same company and amount when the key was used before. */
+    @POST
+    @Path("grants")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response grant(@Valid @NotNull GrantRequest body, @HeaderParam("Idempotency-Key") String key) {
+        if (key == null || key.isBlank() || key.length() > 200) {
+            throw new ProblemException(400, "Idempotency key required",
+                    "Send an Idempotency-Key header (at most 200 characters) so a retried grant books once.");
+        }
+        boolean booked = ledger.grant(body.companyId(), body.credits(), key, caller.get().userId());
+        Granted granted = new Granted(body.companyId(), body.credits(), ledger.balance(body.companyId()), booked);
+        return Response.status(booked ? 201 : 200).entity(granted).build();
+    }
+
+    @GET
+    @Path("check")
+    public Check check(@QueryParam("company_id") @NotBlank String companyId) {
+        long balance = ledger.balance(companyId);
+        long sum = ledger.sumOfEntries(companyId);
+        return new Check(companyId, balance, sum, balance == sum);
+    }
+}

@@ -1,0 +1,43 @@
+package dev.tollgate.credits;
+
+import dev.tollgate.auth.Caller;
+import dev.tollgate.auth.CurrentCaller;
+import jakarta.annotation.security.RolesAllowed;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.time.Clock;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+
+/** The caller's view of their company's credits. */
+@Path("v1/credits")
+@RequestScoped
+@Produces(MediaType.APPLICATION_JSON)
+public class CreditsResource {
+
+    public record Credits(String companyId, long balance, long usedThisMonth) {
+    }
+
+    @Inject
+    CurrentCaller caller;
+
+    @Inject
+    CreditLedger ledger;
+
+    @Inject
+    Clock clock;
+
+    @GET
+    @RolesAllowed({"user", "company_admin", "billing_admin"})
+    public Credits mine() {
+        Caller who = caller.get();
+        ZonedDateTime monthStart = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC))
+                .withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC);
+        return new Credits(who.companyId(), ledger.balance(who.companyId()),
+                ledger.usedBy(who.companyId(), who.userId(), monthStart.toInstant()));
+    }
+}

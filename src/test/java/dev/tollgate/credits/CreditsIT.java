@@ -1,0 +1,85 @@
+package dev.tollgate.credits;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Chats;
+import dev.tollgate.testing.DevJwt;
+import dev.tollgate.testing.TestEnv;
+import dev.tollgate.testing.UsesSimulator;
+import jakarta.json.JsonObject;
+import java.net.http.HttpRequest;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The credits API: what a user sees, what a billing admin may do. */
+@ExtendWith(UsesSimulator.class)
+class CreditsIT {
+
+    private static String admin() {
+        return TestEnv.newUser().roles(List.of("billing_admin")).sign(TestEnv.keysDir());
+    }
+
+    private static java.net.http.HttpResponse<String> grant(String token, String key, String company, long credits) {
+        HttpRequest.Builder request = Api.request("/api/v1/admin/credits/grants", token)
+                .header("Content-Type", "application/json")
+                .POST(Api.json(Map.of("company_id", company, "credits", credits)));
+        if (key != null) {
+            request.header("Idempotency-Key", key);
+        }
+        return Api.send(request.build());
+    }
+
+    @Test
+    void aUserSeesTheCompanyBalanceAndWhatTheirAnswersCostThisMonth() {
+        DevJwt user = TestEnv.newUser();
+        String token = user.sign(TestEnv.keysDir());
+        Api.Streamed answer = Chats.stream(token, "what does it cost [[sim tokens=5]]");
+        long charged = answer.only("usage").json().getJsonNumber("credits_charged").longValue();
+
+        await().untilAsserted(() -> {
+            JsonObject credits = Api.parse(Api.get("/api/v1/credits", token).body());
+            assertThat(credits.getString("company_id")).isEqualTo(user.company());
+            assertThat(credits.getJsonNumber("balance").longValue()).isEqualTo(1000 - charged);
+            assertThat(credits.getJsonNumber("used_this_month").longValue()).isEqualTo(charged);
+        });
+    }
+
+    @Test
+    void aGrantIsBookedOncePerIdempotencyKeyAndTheLedgerStillAddsUp() {
+        String company = "granted-" + UUID.randomUUID();
+        String admin = admin();
+        String key = "grant-" + UUID.randomUUID();
+
+        var first = grant(admin, key, company, 500);
+        var retried = grant(admin, key, company, 500);
+
+        assertThat(first.statusCode()).isEqualTo(201);
+        assertThat(retried.statusCode()).isEqualTo(200);
+        assertThat(Api.parse(retried.body()).getBoolean("booked")).isFalse();
+        // The first sight of the company opens its pool with the test server's 1000 credits.
+        assertThat(Api.parse(retried.body()).getJsonNumber("balance").longValue()).isEqualTo(1500);
+        JsonObject check = Api.parse(Api.get("/api/v1/admin/credits/check?company_id=" + company, admin).body());
+        assertThat(check.getBoolean("consistent")).isTrue();
+        assertThat(check.getJsonNumber("sum_of_entries").longValue()).isEqualTo(1500);
+    }
+
+    @Test
+    void grantsNeedAnIdempotencyKeyAPositiveAmountAndTheBillingAdminRole() {
+        String company = "granted-" + UUID.randomUUID();
+        assertThat(grant(admin(), null, company, 10).statusCode()).isEqualTo(400);
+        var negative = grant(admin(), "k-" + UUID.randomUUID(), company, -5);
+        assertThat(negative.statusCode()).isEqualTo(400);
+        assertThat(Api.parse(negative.body()).getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("credits");
+
+        var notAdmin = grant(Chats.token(), "k-" + UUID.randomUUID(), company, 10);
+        assertThat(notAdmin.statusCode()).isEqualTo(403);
+        assertThat(notAdmin.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(Api.get("/api/v1/admin/credits/check?company_id=" + company, admin()).body()).contains("\"balance\":0");
+    }
+}
