@@ -14,6 +14,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
@@ -45,18 +46,19 @@ public class ChatResource {
     @Path("stream")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
-    public void stream(@Valid @NotNull ChatRequest body, @Context SseEventSink sink, @Context Sse sse,
-                       @Context HttpServletResponse response) {
-        turns.stream(caller.get(), body, request.id(), new SseClient(sink, sse, response));
+    public void stream(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                       @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
+        turns.stream(caller.get(), body, TurnKey.of(request.id(), idempotencyKey), new SseClient(sink, sse, response));
     }
 
     /** The whole answer as one JSON document; the request is suspended, not parked, while it streams in. */
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    public void answer(@Valid @NotNull ChatRequest body, @Suspended AsyncResponse async) {
+    public void answer(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                       @Suspended AsyncResponse async) {
         String requestId = request.id();
-        turns.answer(caller.get(), body, requestId).whenComplete((answer, error) -> async.resume(error == null
+        turns.answer(caller.get(), body, TurnKey.of(requestId, idempotencyKey)).whenComplete((answer, error) -> async.resume(error == null
                 ? Response.ok(answer)
                         .header(RequestIds.HEADER, requestId)
                         .header("X-Session-Id", answer.sessionId())

@@ -11,6 +11,7 @@ import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.TokenStream;
+import dev.tollgate.platform.ProblemException;
 import dev.tollgate.session.ChatSession;
 import dev.tollgate.session.SessionMirror;
 import dev.tollgate.streaming.OpenStreams;
@@ -21,7 +22,6 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -65,8 +65,9 @@ public class ChatTurns {
     @ConfigProperty(name = "tollgate.chat.default-max-tokens", defaultValue = "512")
     int defaultMaxTokens;
 
-    void stream(Caller caller, ChatRequest request, String requestId, SseClient client) {
-        StartedTurn turn = begin(caller, request, requestId);
+    void stream(Caller caller, ChatRequest request, TurnKey key, SseClient client) {
+        String requestId = key.requestId();
+        StartedTurn turn = begin(caller, request, key);
         client.prepare(requestId, turn.session().id());
         SseRelay relay = new SseRelay(client.sink(), client.sse(),
                 new SseRelay.Ids(requestId, turn.session().id(), turn.startNanos(), turn.gatewayOverheadMs()),
@@ -75,8 +76,9 @@ public class ChatTurns {
         relay.start(turn.stream(), turn.notice());
     }
 
-    CompletionStage<ChatAnswer> answer(Caller caller, ChatRequest request, String requestId) {
-        StartedTurn turn = begin(caller, request, requestId);
+    CompletionStage<ChatAnswer> answer(Caller caller, ChatRequest request, TurnKey key) {
+        String requestId = key.requestId();
+        StartedTurn turn = begin(caller, request, key);
         AnswerCollector collector = new AnswerCollector(settlement(turn, "chat.answer"), turn.stream());
         turn.admission().watch(collector);
         turn.stream().forwardTo(collector);
@@ -89,8 +91,9 @@ public class ChatTurns {
         return new Settlement(turn, action, pricing, ledger, records, executor);
     }
 
-    private StartedTurn begin(Caller caller, ChatRequest request, String requestId) {
+    private StartedTurn begin(Caller caller, ChatRequest request, TurnKey key) {
         long start = System.nanoTime();
+        String requestId = key.requestId();
         Map<String, Object> filters = filterSchema.check(request.filters());
         String model = pricing.model(request.model());
         OpenStreams.Admission admission = openStreams.admit();
@@ -99,8 +102,12 @@ public class ChatTurns {
             int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
             ChatPrompt prompt = new ChatPrompt(session.id(), model, request.query(), maxTokens, filters, requestId);
             // Hold the most this answer may cost; the actual cost is captured when it ends.
-            Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId,
+            Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), requestId,
                     session.id(), pricing.reservation(model, request.query(), maxTokens));
+            if (ledger.released(charge)) {
+                throw new ProblemException(409, "Idempotency key spent",
+                        "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
+            }
             if (!ledger.reserve(charge)) {
                 throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
             }

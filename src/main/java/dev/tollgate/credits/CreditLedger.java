@@ -70,9 +70,10 @@ public class CreditLedger {
         if (exists("release:" + charge.turnId())) {
             return capturedFor(charge);
         }
-        long captured = Math.min(Math.max(actualCredits, 0), charge.credits());
-        addToPool(charge.companyId(), charge.credits() - captured);
-        book(charge, LedgerEntry.Kind.RELEASE, charge.credits(), "release:" + charge.turnId());
+        long held = held(charge);
+        long captured = Math.min(Math.max(actualCredits, 0), held);
+        addToPool(charge.companyId(), held - captured);
+        book(charge, LedgerEntry.Kind.RELEASE, held, "release:" + charge.turnId());
         book(charge, LedgerEntry.Kind.CAPTURE, -captured, "capture:" + charge.turnId());
         return captured;
     }
@@ -84,8 +85,9 @@ public class CreditLedger {
         if (!exists("reserve:" + charge.turnId()) || exists("release:" + charge.turnId())) {
             return;
         }
-        addToPool(charge.companyId(), charge.credits());
-        book(charge, LedgerEntry.Kind.RELEASE, charge.credits(), "release:" + charge.turnId());
+        long held = held(charge);
+        addToPool(charge.companyId(), held);
+        book(charge, LedgerEntry.Kind.RELEASE, held, "release:" + charge.turnId());
     }
 
     /**
@@ -124,6 +126,12 @@ public class CreditLedger {
         return em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.companyId = :c", Long.class)
                 .setParameter("c", companyId)
                 .getSingleResult();
+    }
+
+    /** True when this turn's hold was given back without a capture: its answer never came. */
+    @Transactional
+    public boolean released(Charge charge) {
+        return exists("release:" + charge.turnId()) && !exists("capture:" + charge.turnId());
     }
 
     @Transactional
@@ -166,6 +174,13 @@ public class CreditLedger {
 
     private void lockAccount(String companyId) {
         em.find(CreditAccount.class, companyId, LockModeType.PESSIMISTIC_WRITE);
+    }
+
+    /** What the turn's RESERVE entry holds: a retried request may estimate differently. */
+    private long held(Charge charge) {
+        return -em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.idempotencyKey = :k", Long.class)
+                .setParameter("k", "reserve:" + charge.turnId())
+                .getSingleResult();
     }
 
     private long capturedFor(Charge charge) {

@@ -50,6 +50,32 @@ class CreditsIT {
     }
 
     @Test
+    void aRetriedChatWithTheSameIdempotencyKeyIsChargedOnce() {
+        DevJwt user = TestEnv.newUser();
+        String token = user.sign(TestEnv.keysDir());
+        String key = "chat-" + UUID.randomUUID();
+        Map<String, String> body = Map.of("query", "retry me [[sim tokens=4]]");
+        var first = Api.send(Api.request("/api/v1/chat", token).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(Api.json(body)).build());
+        var retry = Api.send(Api.request("/api/v1/chat", token).header("Content-Type", "application/json")
+                .header("Idempotency-Key", key).POST(Api.json(body)).build());
+
+        assertThat(first.statusCode()).isEqualTo(200);
+        assertThat(retry.statusCode()).isEqualTo(200);
+        long charged = Api.parse(first.body()).getJsonObject("usage").getJsonNumber("credits_charged").longValue();
+        assertThat(charged).isPositive();
+        await().untilAsserted(() -> assertThat(
+                Api.parse(Api.get("/api/v1/credits", token).body()).getJsonNumber("balance").longValue())
+                .isEqualTo(1000 - charged));
+        String retryId = retry.headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(dev.tollgate.testing.Db.rows("select id from ledger_entry where request_id = ?", retryId)).isEmpty();
+
+        var badKey = Api.send(Api.request("/api/v1/chat", token).header("Content-Type", "application/json")
+                .header("Idempotency-Key", "has space").POST(Api.json(body)).build());
+        assertThat(badKey.statusCode()).isEqualTo(400);
+    }
+
+    @Test
     void aGrantIsBookedOncePerIdempotencyKeyAndTheLedgerStillAddsUp() {
         String company = "granted-" + UUID.randomUUID();
         String admin = admin();
