@@ -128,6 +128,23 @@ public class CreditLedger {
                 .getSingleResult();
     }
 
+    /**
+     * Books usage reported after the fact (no hold was taken), once per key. It may take the pool
+     * below zero: the usage happened. Returns false when the key was booked before.
+     */
+    @Transactional
+    public boolean bookUsage(String companyId, String userId, String requestId, long credits, String key) {
+        ensureAccount(companyId);
+        lockAccount(companyId);
+        if (exists(key)) {
+            return false;
+        }
+        addToPool(companyId, -credits);
+        em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.CAPTURE, -credits,
+                new Charge(null, companyId, userId, requestId, null, credits), key, Instant.now(clock)));
+        return true;
+    }
+
     /** True when this turn's hold was given back without a capture: its answer never came. */
     @Transactional
     public boolean released(Charge charge) {

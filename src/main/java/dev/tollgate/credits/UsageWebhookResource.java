@@ -1,0 +1,78 @@
+package dev.tollgate.credits;
+
+import dev.tollgate.platform.JsonFormat;
+import dev.tollgate.platform.ProblemException;
+import jakarta.annotation.security.PermitAll;
+import jakarta.enterprise.context.RequestScoped;
+import jakarta.inject.Inject;
+import jakarta.json.bind.JsonbException;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+
+/**
+ * Usage the LLM service reports for calls that did not pass through Tollgate (Option B direct
+ * streams). Authenticated by an HMAC signature, not a user token: {@code X-Tollgate-Signature:
+ * sha256=HEX} over {@code TIMESTAMP + "." + BODY} with the shared secret, and a timestamp within
+ * five minutes. An event id is booked once however often it is delivered.
+ */
+@Path("v1/webhooks/usage")
+@RequestScoped
+@PermitAll
+public class UsageWebhookResource {
+
+    public record UsageEvent(String eventId, String companyId, String userId, String requestId, String model,
+                             Long promptTokens, Long completionTokens) {
+    }
+
+    public record Booked(String eventId, long credits, boolean booked) {
+    }
+
+    @Inject
+    WebhookSignature signature;
+
+    @Inject
+    Pricing pricing;
+
+    @Inject
+    CreditLedger ledger;
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Response usage(String body, @HeaderParam("X-Tollgate-Timestamp") String timestamp,
+                          @HeaderParam("X-Tollgate-Signature") String signed) {
+        signature.verify(timestamp, body, signed);
+        UsageEvent event = parse(body);
+        long credits = pricing.cost(pricing.model(event.model()), event.promptTokens(), event.completionTokens());
+        boolean booked = ledger.bookUsage(event.companyId(), event.userId(), event.requestId(), credits,
+                "usage:" + event.eventId());
+        return Response.status(booked ? 201 : 200).entity(new Booked(event.eventId(), credits, booked)).build();
+    }
+
+    private static UsageEvent parse(String body) {
+        UsageEvent event;
+        try {
+            event = JsonFormat.JSONB.fromJson(body, UsageEvent.class);
+        } catch (JsonbException e) {
+            throw new ProblemException(400, "Malformed body", "The usage event is not valid JSON of the expected shape.");
+        }
+        if (event == null || blank(event.eventId()) || blank(event.companyId()) || event.promptTokens() == null
+                || event.completionTokens() == null || event.promptTokens() < 0 || event.completionTokens() < 0
+                || event.eventId().length() > 200 || event.companyId().length() > 255
+                || (event.userId() != null && event.userId().length() > 255)
+                || (event.requestId() != null && event.requestId().length() > 64)) {
+            throw new ProblemException(422, "Invalid usage event",
+                    "event_id, company_id and non-negative prompt_tokens and completion_tokens are required.");
+        }
+        return event;
+    }
+
+    private static boolean blank(String value) {
+        return value == null || value.isBlank();
+    }
+}
