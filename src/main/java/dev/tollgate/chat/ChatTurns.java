@@ -103,7 +103,7 @@ public class ChatTurns {
             ChatPrompt prompt = new ChatPrompt(session.id(), model, request.query(), maxTokens, filters, requestId);
             // Hold the most this answer may cost; the actual cost is captured when it ends.
             Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), requestId,
-                    session.id(), pricing.reservation(model, request.query(), maxTokens));
+                    session.id(), model, pricing.reservation(model, request.query(), maxTokens));
             if (ledger.released(charge)) {
                 throw new ProblemException(409, "Idempotency key spent",
                         "A request with this Idempotency-Key failed before its answer began; retry with a new key.");

@@ -104,7 +104,7 @@ public class CreditLedger {
         }
         addToPool(companyId, credits);
         em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.GRANT, credits,
-                new Charge(null, companyId, grantedBy, null, null, credits), key, Instant.now(clock)));
+                new Charge(null, companyId, grantedBy, null, null, null, credits), key, Instant.now(clock)));
         return true;
     }
 
@@ -141,8 +141,30 @@ public class CreditLedger {
         }
         addToPool(companyId, -credits);
         em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.CAPTURE, -credits,
-                new Charge(null, companyId, userId, requestId, null, credits), key, Instant.now(clock)));
+                new Charge(null, companyId, userId, requestId, null, null, credits), key, Instant.now(clock)));
         return true;
+    }
+
+    /**
+     * Holds older than the cutoff that were never settled: their server died mid-answer. Each
+     * comes back as the charge to settle (its turn id, model and held amount).
+     */
+    @Transactional
+    @SuppressWarnings("unchecked")
+    public List<Charge> abandonedHolds(Instant cutoff, int limit) {
+        List<Object[]> rows = em.createNativeQuery("""
+                        select substring(e.idempotency_key from 9), e.company_id, e.user_id, e.request_id,
+                               e.session_id, e.model, -e.amount
+                        from ledger_entry e
+                        where e.kind = 'RESERVE' and e.created_at < ?1
+                          and not exists (select 1 from ledger_entry r
+                                          where r.idempotency_key = 'release:' || substring(e.idempotency_key from 9))
+                        order by e.created_at limit ?2""")
+                .setParameter(1, cutoff)
+                .setParameter(2, limit)
+                .getResultList();
+        return rows.stream().map(r -> new Charge(java.util.UUID.fromString((String) r[0]), (String) r[1], (String) r[2],
+                (String) r[3], (java.util.UUID) r[4], (String) r[5], ((Number) r[6]).longValue())).toList();
     }
 
     /** True when this turn's hold was given back without a capture: its answer never came. */

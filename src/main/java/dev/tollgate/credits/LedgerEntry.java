@@ -42,6 +42,8 @@ public class LedgerEntry {
     @Column(name = "user_id")
     private String userId;
 
+    private String model;
+
     @Column(name = "idempotency_key", nullable = false, unique = true)
     private String idempotencyKey;
 
@@ -58,6 +60,7 @@ public class LedgerEntry {
         this.requestId = charge == null ? null : charge.requestId();
         this.sessionId = charge == null ? null : charge.sessionId();
         this.userId = charge == null ? null : charge.userId();
+        this.model = charge == null ? null : charge.model();
         this.idempotencyKey = idempotencyKey;
         this.createdAt = at;
     }

@@ -3,6 +3,7 @@ package dev.tollgate.llm;
 import dev.tollgate.llm.client.SessionWire;
 import dev.tollgate.llm.client.SessionsClient;
 import dev.tollgate.llm.client.StreamingChatClient;
+import dev.tollgate.llm.client.UsageClient;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
@@ -35,6 +36,10 @@ public class LlmService {
 
     @Inject
     StreamingChatClient streams;
+
+    @Inject
+    @RestClient
+    UsageClient usage;
 
     @Inject
     @ConfigProperty(name = "tollgate.llm.circuit.delay-ms", defaultValue = "10000")
@@ -98,6 +103,19 @@ public class LlmService {
             // already gone upstream
         } catch (ProcessingException e) {
             throw new LlmUnavailable("LLM service unreachable while deleting a session", null);
+        }
+    }
+
+    /** What the LLM service says one request used, if it knows the request. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = LlmUnavailable.class)
+    public java.util.Optional<Usage> usageOf(String requestId) {
+        try {
+            UsageClient.RequestUsage used = usage.of(requestId);
+            return java.util.Optional.of(new Usage(used.promptTokens(), used.completionTokens()));
+        } catch (LlmSessionLost unknown) {
+            return java.util.Optional.empty(); // 404: the service never saw it, or forgot it
+        } catch (ProcessingException e) {
+            throw new LlmUnavailable("LLM service unreachable while reading usage", null);
         }
     }
 

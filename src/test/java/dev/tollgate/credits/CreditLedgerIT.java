@@ -43,7 +43,7 @@ class CreditLedgerIT {
     CreditLedger ledger;
 
     private static Charge charge(String company, long credits) {
-        return new Charge(UUID.randomUUID(), company, "user-1", "req-" + UUID.randomUUID(), null, credits);
+        return new Charge(UUID.randomUUID(), company, "user-1", "req-" + UUID.randomUUID(), null, "sim-1", credits);
     }
 
     @Test

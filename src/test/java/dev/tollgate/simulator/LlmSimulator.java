@@ -36,6 +36,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
+    private final Map<String, int[]> usageByRequest = new ConcurrentHashMap<>();
 
     record Session(String userId, String companyId, Instant createdAt, List<JsonObject> messages) {
     }
@@ -70,6 +71,11 @@ public final class LlmSimulator implements AutoCloseable {
         return sessions.containsKey(sessionId);
     }
 
+    /** What the service reports a request used, as if it had served it (tests of abandoned holds). */
+    public void recordUsage(String requestId, int promptTokens, int completionTokens) {
+        usageByRequest.put(requestId, new int[] {promptTokens, completionTokens});
+    }
+
     /** Lose a session, as a restarted LLM service would. */
     public void forget(String sessionId) {
         sessions.remove(sessionId);
@@ -96,6 +102,10 @@ public final class LlmSimulator implements AutoCloseable {
                 json(ex, sessions.remove(parts[1]) == null ? 404 : 204, null);
             } else if (parts.length == 3 && parts[0].equals("sessions") && parts[2].equals("messages")) {
                 history(ex, parts[1]);
+            } else if (parts.length == 2 && parts[0].equals("usage") && method.equals("GET")) {
+                int[] used = usageByRequest.get(parts[1]);
+                json(ex, used == null ? 404 : 200, used == null ? error("not_found", "unknown request")
+                        : usage(used[0], used[1]).build());
             } else if (path.equals("/chat/stream") && method.equals("POST")) {
                 chat(ex, true);
             } else if (path.equals("/chat") && method.equals("POST")) {
@@ -155,8 +165,11 @@ public final class LlmSimulator implements AutoCloseable {
             return;
         }
         session.messages().add(message("user", query));
-        SimStream stream = new SimStream(ex, script, query, clock, () -> cancelled.add(requestId(ex)),
-                answer -> session.messages().add(message("assistant", answer)));
+        String requestId = requestId(ex);
+        int prompt = SimText.promptTokens(query);
+        SimStream stream = new SimStream(ex, script, query, clock, () -> cancelled.add(requestId),
+                answer -> session.messages().add(message("assistant", answer)),
+                sent -> { if (requestId != null) { recordUsage(requestId, prompt, sent); } });
         if (streaming) {
             stream.start();
         } else {

@@ -21,17 +21,19 @@ final class SimStream {
     private final ScheduledExecutorService clock;
     private final Runnable onCancel;
     private final Consumer<String> onAnswer;
+    private final java.util.function.IntConsumer onUsage;
     private final StringBuilder answer = new StringBuilder();
     private OutputStream out;
 
     SimStream(HttpExchange exchange, SimScript script, String query, ScheduledExecutorService clock,
-              Runnable onCancel, Consumer<String> onAnswer) {
+              Runnable onCancel, Consumer<String> onAnswer, java.util.function.IntConsumer onUsage) {
         this.exchange = exchange;
         this.script = script;
         this.query = query;
         this.clock = clock;
         this.onCancel = onCancel;
         this.onAnswer = onAnswer;
+        this.onUsage = onUsage;
     }
 
     void start() throws IOException {
@@ -51,6 +53,7 @@ final class SimStream {
             answer.append(token(i));
         }
         onAnswer.accept(answer.toString());
+        onUsage.accept(count);
         LlmSimulator.json(exchange, 200, Json.createObjectBuilder()
                 .add("content", answer.toString())
                 .add("usage", LlmSimulator.usage(SimText.promptTokens(query), count))
@@ -63,6 +66,7 @@ final class SimStream {
                 exchange.close(); // an abrupt end: no usage, no [DONE]
                 return;
             }
+            onUsage.accept(index); // what the service would bill so far, even if the stream is cut off
             if (index < tokenCount()) {
                 String token = token(index);
                 answer.append(token);
