@@ -6,6 +6,8 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
+import java.io.IOException;
+import java.io.Writer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -119,6 +121,47 @@ public class CreditLedger {
                 .setParameter("kind", LedgerEntry.Kind.CAPTURE)
                 .setParameter("since", since)
                 .getSingleResult();
+    }
+
+    /**
+     * A company's entries, newest first, after the cursor (an entry id); only one user's when
+     * {@code userId} is given.
+     */
+    @Transactional
+    public List<LedgerEntry> page(String companyId, String userId, Long beforeId, int limit) {
+        var query = em.createQuery("select e from LedgerEntry e where e.companyId = :c"
+                        + (userId == null ? "" : " and e.userId = :u")
+                        + (beforeId == null ? "" : " and e.id < :before")
+                        + " order by e.id desc", LedgerEntry.class)
+                .setParameter("c", companyId)
+                .setMaxResults(limit);
+        if (userId != null) {
+            query.setParameter("u", userId);
+        }
+        if (beforeId != null) {
+            query.setParameter("before", beforeId);
+        }
+        return query.getResultList();
+    }
+
+    /** Writes a company's entries of a period as CSV, row by row, without holding them in memory. */
+    @Transactional
+    public void exportCsv(String companyId, Instant from, Instant to, Writer out) throws IOException {
+        out.write(LedgerView.Entry.CSV_HEADER + "\n");
+        try (var rows = em.createQuery("""
+                        select e from LedgerEntry e where e.companyId = :c and e.createdAt >= :from and e.createdAt < :to
+                        order by e.id""", LedgerEntry.class)
+                .setParameter("c", companyId).setParameter("from", from).setParameter("to", to)
+                .setHint("org.hibernate.fetchSize", 500)
+                .setHint("org.hibernate.readOnly", true)
+                .getResultStream()) {
+            for (var it = rows.iterator(); it.hasNext(); ) {
+                LedgerEntry entry = it.next();
+                out.write(LedgerView.Entry.of(entry).csv() + "\n");
+                em.detach(entry);
+            }
+        }
+        out.flush();
     }
 
     @Transactional

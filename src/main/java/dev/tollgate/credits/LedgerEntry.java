@@ -73,5 +73,6 @@ public class LedgerEntry {
     public UUID sessionId() { return sessionId; }
     public String userId() { return userId; }
     public String idempotencyKey() { return idempotencyKey; }
+    public String model() { return model; }
     public Instant createdAt() { return createdAt; }
 }
