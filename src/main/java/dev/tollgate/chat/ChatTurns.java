@@ -4,6 +4,7 @@ import dev.tollgate.audit.ChatAudited;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
+import dev.tollgate.credits.Hold;
 import dev.tollgate.credits.InsufficientCredits;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.ChatPrompt;
@@ -108,8 +109,14 @@ public class ChatTurns {
                 throw new ProblemException(409, "Idempotency key spent",
                         "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
             }
-            if (!ledger.reserve(charge)) {
+            Hold hold = ledger.reserve(charge);
+            if (hold == Hold.INSUFFICIENT_CREDITS) {
                 throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
+            }
+            if (!hold.held()) {
+                throw new ProblemException(402, "Spending limit reached", "This request needs " + charge.credits()
+                        + " credits, more than is left of your " + (hold == Hold.DAILY_LIMIT ? "daily" : "monthly")
+                        + " spending limit.");
             }
             long overheadMs = (System.nanoTime() - start) / 1_000_000;
             try {

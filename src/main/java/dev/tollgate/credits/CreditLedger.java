@@ -35,14 +35,19 @@ public class CreditLedger {
     long initialGrant;
 
     /**
-     * Holds the charge's credits, or returns false when the pool cannot (nothing is written then).
-     * A refusal is an answer, not an exception, so it rolls nothing back.
+     * Holds the charge's credits, or says why not (nothing is written then): the company's pool
+     * cannot pay, or the user's daily or monthly limit would be passed. The user's limit row is
+     * locked while the hold is decided, so one user's parallel requests cannot pass it together.
      */
     @Transactional
-    public boolean reserve(Charge charge) {
+    public Hold reserve(Charge charge) {
         String key = "reserve:" + charge.turnId();
         if (exists(key)) {
-            return true;
+            return Hold.HELD;
+        }
+        Hold withinLimits = checkLimits(charge);
+        if (withinLimits != Hold.HELD) {
+            return withinLimits;
         }
         int updated = takeFromPool(charge);
         if (updated == 0) {
@@ -52,10 +57,58 @@ public class CreditLedger {
             updated = takeFromPool(charge);
         }
         if (updated == 0) {
-            return false;
+            return Hold.INSUFFICIENT_CREDITS;
         }
         book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), key);
-        return true;
+        return Hold.HELD;
+    }
+
+    private Hold checkLimits(Charge charge) {
+        if (charge.userId() == null) {
+            return Hold.HELD;
+        }
+        UserLimit limit = em.find(UserLimit.class, new UserLimit.Key(charge.companyId(), charge.userId()),
+                LockModeType.PESSIMISTIC_WRITE);
+        if (limit == null) {
+            return Hold.HELD;
+        }
+        java.time.ZonedDateTime now = clock.instant().atZone(java.time.ZoneOffset.UTC);
+        Instant dayStart = now.toLocalDate().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        Instant monthStart = now.toLocalDate().withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
+        if (limit.dailyCredits() != null && spentSince(charge, dayStart) + charge.credits() > limit.dailyCredits()) {
+            return Hold.DAILY_LIMIT;
+        }
+        if (limit.monthlyCredits() != null && spentSince(charge, monthStart) + charge.credits() > limit.monthlyCredits()) {
+            return Hold.MONTHLY_LIMIT;
+        }
+        return Hold.HELD;
+    }
+
+    /** A user's spending since an instant: captures, plus holds still open (they may all be spent). */
+    public long spentSince(Charge charge, Instant since) {
+        return -em.createQuery("""
+                        select coalesce(sum(e.amount), 0) from LedgerEntry e
+                        where e.companyId = :c and e.userId = :u and e.createdAt >= :since
+                          and e.kind in (:kinds)""", Long.class)
+                .setParameter("c", charge.companyId())
+                .setParameter("u", charge.userId())
+                .setParameter("since", since)
+                .setParameter("kinds", List.of(LedgerEntry.Kind.RESERVE, LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.CAPTURE))
+                .getSingleResult();
+    }
+
+    /** Sets a user's limits (null: no limit for that period). */
+    @Transactional
+    public void setLimits(String companyId, String userId, Long daily, Long monthly) {
+        UserLimit.Key key = new UserLimit.Key(companyId, userId);
+        UserLimit limit = em.find(UserLimit.class, key, LockModeType.PESSIMISTIC_WRITE);
+        if (limit == null) {
+            limit = new UserLimit(key);
+            limit.set(daily, monthly, Instant.now(clock));
+            em.persist(limit);
+        } else {
+            limit.set(daily, monthly, Instant.now(clock));
+        }
     }
 
     /**

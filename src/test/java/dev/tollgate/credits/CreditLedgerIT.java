@@ -1,7 +1,6 @@
 package dev.tollgate.credits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.platform.Clocks;
@@ -95,17 +94,49 @@ class CreditLedgerIT {
     }
 
     @Test
+    void aDailyLimitCountsOpenHoldsAndCapturesAndFreesWhatIsReleased() {
+        String company = "ledger-" + UUID.randomUUID();
+        ledger.setLimits(company, "user-1", 100L, null);
+        Charge first = charge(company, 60);
+
+        assertEquals(Hold.HELD, ledger.reserve(first));
+        assertEquals(Hold.DAILY_LIMIT, ledger.reserve(charge(company, 50)));
+        ledger.capture(first, 20); // 20 spent, 80 of the day left
+        assertEquals(Hold.HELD, ledger.reserve(charge(company, 80)));
+        assertEquals(Hold.DAILY_LIMIT, ledger.reserve(charge(company, 1)));
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void oneUsersParallelRequestsCannotPassTheirLimitTogether() throws Exception {
+        String company = "ledger-" + UUID.randomUUID();
+        ledger.reserve(charge(company, 0)); // opens the pool (1000 credits)
+        ledger.setLimits(company, "user-1", null, 100L);
+        ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
+        List<Future<Hold>> attempts = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            attempts.add(executor.submit(() -> ledger.reserve(charge(company, 30))));
+        }
+        int held = 0;
+        for (Future<Hold> attempt : attempts) {
+            held += attempt.get(60, TimeUnit.SECONDS).held() ? 1 : 0;
+        }
+        assertEquals(3, held);
+        assertEquals(910, ledger.balance(company));
+    }
+
+    @Test
     void concurrentHoldsNeverOverspend() throws Exception {
         String company = "ledger-" + UUID.randomUUID();
         ledger.reserve(charge(company, 0)); // opens the pool: 1000 credits, worth exactly 10 holds of 100
         ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
-        List<Future<Boolean>> attempts = new ArrayList<>();
+        List<Future<Hold>> attempts = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
             attempts.add(executor.submit(() -> ledger.reserve(charge(company, 100))));
         }
         int admitted = 0;
-        for (Future<Boolean> attempt : attempts) {
-            admitted += attempt.get(60, TimeUnit.SECONDS) ? 1 : 0;
+        for (Future<Hold> attempt : attempts) {
+            admitted += attempt.get(60, TimeUnit.SECONDS).held() ? 1 : 0;
         }
         assertEquals(10, admitted);
         assertEquals(0, ledger.balance(company));
@@ -116,7 +147,7 @@ class CreditLedgerIT {
     void aHoldLargerThanTheBalanceIsRefusedAndBooksNothing() {
         String company = "ledger-" + UUID.randomUUID();
         ledger.reserve(charge(company, 990));
-        assertFalse(ledger.reserve(charge(company, 11)));
+        assertEquals(Hold.INSUFFICIENT_CREDITS, ledger.reserve(charge(company, 11)));
         assertEquals(10, ledger.balance(company));
         assertTrue(ledger.balanceMatchesEntries(company));
     }

@@ -76,6 +76,24 @@ class CreditsIT {
     }
 
     @Test
+    void aCompanyAdminsLimitStopsAUsersRequestsWith402() {
+        DevJwt user = TestEnv.newUser();
+        String admin = TestEnv.newUser().company(user.company()).roles(List.of("company_admin")).sign(TestEnv.keysDir());
+        var set = Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), admin)
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_credits\":1}")).build());
+        assertThat(set.statusCode()).isEqualTo(200);
+
+        Api.Streamed refused = Chats.stream(user.sign(TestEnv.keysDir()), "over the limit [[sim tokens=1]]");
+
+        assertThat(refused.status()).isEqualTo(402);
+        assertThat(refused.problem().getString("title")).isEqualTo("Spending limit reached");
+        assertThat(Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), user.sign(TestEnv.keysDir()))
+                .header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_credits\":1000}")).build()).statusCode()).isEqualTo(403);
+    }
+
+    @Test
     void aGrantIsBookedOncePerIdempotencyKeyAndTheLedgerStillAddsUp() {
         String company = "granted-" + UUID.randomUUID();
         String admin = admin();
