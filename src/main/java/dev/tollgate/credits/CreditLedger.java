@@ -218,6 +218,18 @@ public class CreditLedger {
     }
 
     @Transactional
+    public ReconciliationRun recordReconciliation(ReconciliationRun run) {
+        em.persist(run);
+        return run;
+    }
+
+    @Transactional
+    public java.util.Optional<ReconciliationRun> lastReconciliation() {
+        return em.createQuery("select r from ReconciliationRun r order by r.id desc", ReconciliationRun.class)
+                .setMaxResults(1).getResultStream().findFirst();
+    }
+
+    @Transactional
     public long sumOfEntries(String companyId) {
         return em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.companyId = :c", Long.class)
                 .setParameter("c", companyId)
@@ -230,13 +242,44 @@ public class CreditLedger {
      */
     @Transactional
     public boolean bookUsage(String companyId, String userId, String requestId, long credits, String key) {
+        return bookAfterTheFact(LedgerEntry.Kind.CAPTURE, companyId, userId, requestId, credits, key);
+    }
+
+    /** Books what reconciliation found missing, as an ADJUSTMENT, once per key. */
+    @Transactional
+    public boolean bookAdjustment(String companyId, String userId, String requestId, long credits, String key) {
+        return bookAfterTheFact(LedgerEntry.Kind.ADJUSTMENT, companyId, userId, requestId, credits, key);
+    }
+
+    /** Credits booked for a request: captures (webhook usage included) and adjustments. */
+    @Transactional
+    public long bookedFor(String requestId) {
+        return -em.createQuery("""
+                        select coalesce(sum(e.amount), 0) from LedgerEntry e
+                        where e.requestId = :r and e.kind in (:kinds)""", Long.class)
+                .setParameter("r", requestId)
+                .setParameter("kinds", List.of(LedgerEntry.Kind.CAPTURE, LedgerEntry.Kind.ADJUSTMENT, LedgerEntry.Kind.DEBIT))
+                .getSingleResult();
+    }
+
+    @Transactional
+    public boolean holdOpenFor(String requestId) {
+        Long reserves = em.createQuery("select count(e) from LedgerEntry e where e.requestId = :r and e.kind = :k", Long.class)
+                .setParameter("r", requestId).setParameter("k", LedgerEntry.Kind.RESERVE).getSingleResult();
+        Long releases = em.createQuery("select count(e) from LedgerEntry e where e.requestId = :r and e.kind = :k", Long.class)
+                .setParameter("r", requestId).setParameter("k", LedgerEntry.Kind.RELEASE).getSingleResult();
+        return reserves > releases;
+    }
+
+    private boolean bookAfterTheFact(LedgerEntry.Kind kind, String companyId, String userId, String requestId,
+                                     long credits, String key) {
         ensureAccount(companyId);
         lockAccount(companyId);
         if (exists(key)) {
             return false;
         }
         addToPool(companyId, -credits);
-        em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.CAPTURE, -credits,
+        em.persist(new LedgerEntry(companyId, kind, -credits,
                 new Charge(null, companyId, userId, requestId, null, null, credits), key, Instant.now(clock)));
         return true;
     }

@@ -44,6 +44,33 @@ public class CreditsAdminResource {
     @Inject
     CreditLedger ledger;
 
+    @Inject
+    UsageReconciliation reconciliation;
+
+    public record Reconciled(Long id, java.time.Instant startedAt, java.time.Instant periodFrom,
+                             java.time.Instant periodTo, int checked, int adjustments, int mismatches, String details) {
+
+        static Reconciled of(ReconciliationRun run) {
+            return new Reconciled(run.id(), run.startedAt(), run.periodFrom(), run.periodTo(), run.checked(),
+                    run.adjustments(), run.mismatches(), run.details());
+        }
+    }
+
+    /** The last reconciliation with the LLM service's usage report. */
+    @GET
+    @Path("reconciliation")
+    public Reconciled lastReconciliation() {
+        return reconciliation.last().map(Reconciled::of).orElseThrow(() ->
+                new ProblemException(404, "No reconciliation yet", "No reconciliation has run on this ledger yet."));
+    }
+
+    /** Reconciles now instead of waiting for the schedule. */
+    @POST
+    @Path("reconciliation")
+    public Reconciled reconcileNow() {
+        return Reconciled.of(reconciliation.run());
+    }
+
     /** 201 when booked; 200 with the same company and amount when the key was used before. */
     @POST
     @Path("grants")

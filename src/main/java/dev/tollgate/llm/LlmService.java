@@ -119,6 +119,19 @@ public class LlmService {
         }
     }
 
+    /** Every request the LLM service billed in [from, to), for reconciliation. */
+    @Retry(maxRetries = 2, delay = 100, jitter = 50, retryOn = LlmUnavailable.class)
+    public List<ReportedUsage> usageReport(java.time.Instant from, java.time.Instant to) {
+        try {
+            return usage.between(from.toString(), to.toString()).items().stream()
+                    .map(i -> new ReportedUsage(i.requestId(), i.companyId(), i.userId(), i.model(), i.promptTokens(),
+                            i.completionTokens()))
+                    .toList();
+        } catch (ProcessingException e) {
+            throw new LlmUnavailable("LLM service unreachable while reading the usage report", null);
+        }
+    }
+
     /** Whatever an LLM call failed with, as one of our typed failures with retry advice. */
     public LlmException classify(Throwable failure) {
         Throwable cause = failure;

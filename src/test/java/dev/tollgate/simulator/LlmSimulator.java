@@ -36,7 +36,11 @@ public final class LlmSimulator implements AutoCloseable {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
-    private final Map<String, int[]> usageByRequest = new ConcurrentHashMap<>();
+    private final Map<String, Used> usageByRequest = new ConcurrentHashMap<>();
+
+    /** What the service used for one request, as its usage report shows it. */
+    record Used(String companyId, String userId, String model, int promptTokens, int completionTokens, Instant at) {
+    }
 
     record Session(String userId, String companyId, Instant createdAt, List<JsonObject> messages) {
     }
@@ -73,7 +77,13 @@ public final class LlmSimulator implements AutoCloseable {
 
     /** What the service reports a request used, as if it had served it (tests of abandoned holds). */
     public void recordUsage(String requestId, int promptTokens, int completionTokens) {
-        usageByRequest.put(requestId, new int[] {promptTokens, completionTokens});
+        recordUsage(requestId, null, null, "sim-1", promptTokens, completionTokens);
+    }
+
+    /** Usage the service billed, e.g. for a direct call Tollgate never saw (reconciliation tests). */
+    public void recordUsage(String requestId, String companyId, String userId, String model, int promptTokens,
+                            int completionTokens) {
+        usageByRequest.put(requestId, new Used(companyId, userId, model, promptTokens, completionTokens, Instant.now()));
     }
 
     /** Lose a session, as a restarted LLM service would. */
@@ -103,9 +113,11 @@ public final class LlmSimulator implements AutoCloseable {
             } else if (parts.length == 3 && parts[0].equals("sessions") && parts[2].equals("messages")) {
                 history(ex, parts[1]);
             } else if (parts.length == 2 && parts[0].equals("usage") && method.equals("GET")) {
-                int[] used = usageByRequest.get(parts[1]);
+                Used used = usageByRequest.get(parts[1]);
                 json(ex, used == null ? 404 : 200, used == null ? error("not_found", "unknown request")
-                        : usage(used[0], used[1]).build());
+                        : usage(used.promptTokens(), used.completionTokens()).build());
+            } else if (path.equals("/usage") && method.equals("GET")) {
+                usageReport(ex);
             } else if (path.equals("/chat/stream") && method.equals("POST")) {
                 chat(ex, true);
             } else if (path.equals("/chat") && method.equals("POST")) {
@@ -169,12 +181,44 @@ public final class LlmSimulator implements AutoCloseable {
         int prompt = SimText.promptTokens(query);
         SimStream stream = new SimStream(ex, script, query, clock, () -> cancelled.add(requestId),
                 answer -> session.messages().add(message("assistant", answer)),
-                sent -> { if (requestId != null) { recordUsage(requestId, prompt, sent); } });
+                sent -> {
+                    if (requestId != null) {
+                        recordUsage(requestId, session.companyId(), session.userId(),
+                                body.getString("model", "sim-1"), prompt, sent);
+                    }
+                });
         if (streaming) {
             stream.start();
         } else {
             stream.answerWhole();
         }
+    }
+
+    /** GET /usage?from=ISO&to=ISO: every request the service billed in the period. */
+    private void usageReport(HttpExchange ex) throws IOException {
+        Map<String, String> query = new java.util.HashMap<>();
+        String raw = ex.getRequestURI().getQuery();
+        for (String pair : raw == null ? new String[0] : raw.split("&")) {
+            int eq = pair.indexOf('=');
+            if (eq > 0) {
+                query.put(pair.substring(0, eq), java.net.URLDecoder.decode(pair.substring(eq + 1), java.nio.charset.StandardCharsets.UTF_8));
+            }
+        }
+        Instant from = Instant.parse(query.getOrDefault("from", Instant.EPOCH.toString()));
+        Instant to = Instant.parse(query.getOrDefault("to", Instant.now().plusSeconds(1).toString()));
+        var items = Json.createArrayBuilder();
+        usageByRequest.forEach((requestId, used) -> {
+            if (used.companyId() != null && !used.at().isBefore(from) && used.at().isBefore(to)) {
+                var item = Json.createObjectBuilder().add("request_id", requestId).add("company_id", used.companyId())
+                        .add("model", used.model()).add("prompt_tokens", used.promptTokens())
+                        .add("completion_tokens", used.completionTokens()).add("occurred_at", used.at().toString());
+                if (used.userId() != null) {
+                    item.add("user_id", used.userId());
+                }
+                items.add(item);
+            }
+        });
+        json(ex, 200, Json.createObjectBuilder().add("items", items).build());
     }
 
     private void record(HttpExchange ex, String sessionId) {

@@ -23,4 +23,15 @@ public interface UsageClient {
     @GET
     @Path("/{requestId}")
     RequestUsage of(@PathParam("requestId") String requestId);
+
+    record Item(@JsonbProperty("request_id") String requestId, @JsonbProperty("company_id") String companyId,
+                @JsonbProperty("user_id") String userId, String model,
+                @JsonbProperty("prompt_tokens") int promptTokens, @JsonbProperty("completion_tokens") int completionTokens) {
+    }
+
+    record Report(java.util.List<Item> items) {
+    }
+
+    @GET
+    Report between(@jakarta.ws.rs.QueryParam("from") String from, @jakarta.ws.rs.QueryParam("to") String to);
 }

@@ -1,0 +1,108 @@
+package dev.tollgate.credits;
+
+import dev.tollgate.llm.LlmService;
+import dev.tollgate.llm.ReportedUsage;
+import jakarta.annotation.PreDestroy;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Compares the LLM service's usage report with the ledger. A billed request the ledger has no
+ * booking for is booked as an ADJUSTMENT (once: its key is the request id); a request booked at
+ * a different amount is reported as a mismatch, not changed. Every server may run it: the keys
+ * make a second run book nothing.
+ */
+@ApplicationScoped
+public class UsageReconciliation {
+
+    private static final Logger LOG = Logger.getLogger(UsageReconciliation.class.getName());
+
+    @Inject
+    LlmService llm;
+
+    @Inject
+    CreditLedger ledger;
+
+    @Inject
+    Pricing pricing;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.reconcile.every-ms", defaultValue = "3600000")
+    long everyMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.reconcile.window-ms", defaultValue = "86400000")
+    long windowMs;
+
+    @Resource
+    ManagedScheduledExecutorService scheduler;
+
+    private ScheduledFuture<?> schedule;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        schedule = scheduler.scheduleWithFixedDelay(this::runQuietly, everyMs, everyMs, TimeUnit.MILLISECONDS);
+    }
+
+    @PreDestroy
+    void stop() {
+        if (schedule != null) {
+            schedule.cancel(false);
+        }
+    }
+
+    private void runQuietly() {
+        try {
+            run();
+        } catch (RuntimeException e) {
+            LOG.log(Level.WARNING, "Reconciliation failed; the next run tries again", e);
+        }
+    }
+
+    /** Reconciles the last window and records what it found. */
+    public ReconciliationRun run() {
+        Instant started = clock.instant();
+        Instant from = started.minus(Duration.ofMillis(windowMs));
+        List<ReportedUsage> report = llm.usageReport(from, started);
+        int adjustments = 0;
+        List<String> mismatches = new ArrayList<>();
+        for (ReportedUsage used : report) {
+            if (used.requestId() == null || used.companyId() == null || ledger.holdOpenFor(used.requestId())) {
+                continue; // still streaming, or its abandoned hold will be settled from the same report
+            }
+            long expected = pricing.cost(pricing.model(used.model()), used.promptTokens(), used.completionTokens());
+            long booked = ledger.bookedFor(used.requestId());
+            if (booked == 0 && expected > 0) {
+                if (ledger.bookAdjustment(used.companyId(), used.userId(), used.requestId(), expected,
+                        "reconcile:" + used.requestId())) {
+                    adjustments++;
+                }
+            } else if (booked != expected) {
+                mismatches.add(used.requestId() + ": booked " + booked + ", reported " + expected);
+            }
+        }
+        return ledger.recordReconciliation(new ReconciliationRun(started, from, started, report.size(), adjustments,
+                mismatches.size(), String.join("\n", mismatches)));
+    }
+
+    public Optional<ReconciliationRun> last() {
+        return ledger.lastReconciliation();
+    }
+}
