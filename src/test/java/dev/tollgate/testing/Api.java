@@ -43,7 +43,11 @@ public final class Api {
     }
 
     public static HttpRequest.Builder request(String path, String token) {
-        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(TestEnv.baseUrl() + path));
+        return requestTo(TestEnv.baseUrl(), path, token);
+    }
+
+    public static HttpRequest.Builder requestTo(String server, String path, String token) {
+        HttpRequest.Builder builder = HttpRequest.newBuilder(URI.create(server + path));
         if (token != null) {
             builder.header("Authorization", "Bearer " + token);
         }

@@ -12,6 +12,11 @@ public final class TestEnv {
         return System.getProperty("tollgate.url", "http://127.0.0.1:19080");
     }
 
+    /** The second server the build starts on the same database. */
+    public static String secondUrl() {
+        return System.getProperty("tollgate.url2", "http://127.0.0.1:19081");
+    }
+
     public static Path keysDir() {
         return Path.of(System.getProperty("tollgate.keys.dir", "target/keys"));
     }
