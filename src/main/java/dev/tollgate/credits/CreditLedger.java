@@ -286,7 +286,8 @@ public class CreditLedger {
 
     /**
      * Holds older than the cutoff that were never settled: their server died mid-answer. Each
-     * comes back as the charge to settle (its turn id, model and held amount).
+     * comes back as the charge to settle (its turn id, model and held amount). Batch holds are
+     * not answers and are left to their batch.
      */
     @Transactional
     @SuppressWarnings("unchecked")
@@ -296,6 +297,7 @@ public class CreditLedger {
                                e.session_id, e.model, -e.amount
                         from ledger_entry e
                         where e.kind = 'RESERVE' and e.created_at < ?1
+                          and (e.request_id is null or e.request_id not like 'batch:%')
                           and not exists (select 1 from ledger_entry r
                                           where r.idempotency_key = 'release:' || substring(e.idempotency_key from 9))
                         order by e.created_at limit ?2""")
@@ -342,7 +344,7 @@ public class CreditLedger {
                 .executeUpdate();
     }
 
-    private void addToPool(String companyId, long credits) {
+    void addToPool(String companyId, long credits) {
         em.createQuery("update CreditAccount a set a.balance = a.balance + :amount, a.updatedAt = :now where a.companyId = :company")
                 .setParameter("amount", credits)
                 .setParameter("now", Instant.now(clock))
@@ -350,7 +352,7 @@ public class CreditLedger {
                 .executeUpdate();
     }
 
-    private void lockAccount(String companyId) {
+    void lockAccount(String companyId) {
         em.find(CreditAccount.class, companyId, LockModeType.PESSIMISTIC_WRITE);
     }
 
@@ -371,7 +373,7 @@ public class CreditLedger {
         em.persist(new LedgerEntry(charge.companyId(), kind, amount, charge, key, Instant.now(clock)));
     }
 
-    private boolean exists(String idempotencyKey) {
+    boolean exists(String idempotencyKey) {
         return !em.createQuery("select e.id from LedgerEntry e where e.idempotencyKey = :k", Long.class)
                 .setParameter("k", idempotencyKey)
                 .getResultList().isEmpty();

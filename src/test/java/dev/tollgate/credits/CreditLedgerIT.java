@@ -1,6 +1,7 @@
 package dev.tollgate.credits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.platform.Clocks;
@@ -33,6 +34,9 @@ class CreditLedgerIT {
     static WebArchive deployment() {
         return ShrinkWrap.create(WebArchive.class, "credit-ledger-it.war")
                 .addPackage(CreditLedger.class.getPackage())
+                // the ledger itself: leave out the package's HTTP edge and its LLM-facing job
+                .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
+                        LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
                 .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
@@ -40,6 +44,9 @@ class CreditLedgerIT {
 
     @Inject
     CreditLedger ledger;
+
+    @Inject
+    BatchHolds batches;
 
     private static Charge charge(String company, long credits) {
         return new Charge(UUID.randomUUID(), company, "user-1", "req-" + UUID.randomUUID(), null, "sim-1", credits);
@@ -123,6 +130,23 @@ class CreditLedgerIT {
         }
         assertEquals(3, held);
         assertEquals(910, ledger.balance(company));
+    }
+
+    @Test
+    void aBatchHoldsForAllItemsCapturesEachOnceAndReleasesTheRest() {
+        String company = "ledger-" + UUID.randomUUID();
+        BatchHolds.Batch batch = new BatchHolds.Batch(UUID.randomUUID(), company, "user-1", "sim-1", 5, 40);
+
+        assertEquals(Hold.HELD, batches.reserve(batch));
+        assertEquals(800, ledger.balance(company));
+        assertTrue(batches.captureItem(batch, 0, 10));
+        assertTrue(batches.captureItem(batch, 1, 100)); // at most the item's share: 40
+        assertFalse(batches.captureItem(batch, 1, 10)); // an item settles once
+        assertEquals(120, batches.releaseRemainder(batch)); // 3 unsettled items of 40
+        assertEquals(0, batches.releaseRemainder(batch));
+        assertFalse(batches.captureItem(batch, 2, 10)); // nothing after the release
+        assertEquals(950, ledger.balance(company));
+        assertTrue(ledger.balanceMatchesEntries(company));
     }
 
     @Test

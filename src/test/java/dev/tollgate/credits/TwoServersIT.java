@@ -28,8 +28,9 @@ class TwoServersIT {
         var opened = Api.send(Api.requestTo(TestEnv.secondUrl(), "/api/v1/credits", token).GET().build());
         assertThat(opened.statusCode()).isEqualTo(200);
         // Each request holds 100 credits (3,300 max tokens at 30 per 1,000, plus a short prompt)
-        // and keeps the hold 1.5 s, so all forty are decided while the first ten still hold theirs.
-        Map<String, Object> body = Map.of("query", "hold [[sim tokens=1 ttft_ms=1500]]", "max_tokens", 3300);
+        // and keeps the hold for an 8-second answer, so all forty are decided while the first ten
+        // still hold theirs, even on a slow machine.
+        Map<String, Object> body = Map.of("query", "hold [[sim tokens=20 delay_ms=400]]", "max_tokens", 3300);
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<CompletableFuture<HttpResponse<String>>> requests = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
