@@ -97,6 +97,11 @@ public class CreditLedger {
                 .getSingleResult();
     }
 
+    @Transactional
+    public UserLimit limitsOf(String companyId, String userId) {
+        return em.find(UserLimit.class, new UserLimit.Key(companyId, userId));
+    }
+
     /** Sets a user's limits (null: no limit for that period). */
     @Transactional
     public void setLimits(String companyId, String userId, Long daily, Long monthly) {

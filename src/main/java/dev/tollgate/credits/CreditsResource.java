@@ -19,7 +19,8 @@ import java.time.ZonedDateTime;
 @Produces(MediaType.APPLICATION_JSON)
 public class CreditsResource {
 
-    public record Credits(String companyId, long balance, long usedThisMonth) {
+    public record Credits(String companyId, long balance, long usedToday, long usedThisMonth, Long dailyLimit,
+                          Long monthlyLimit) {
     }
 
     @Inject
@@ -35,9 +36,12 @@ public class CreditsResource {
     @RolesAllowed({"user", "company_admin", "billing_admin"})
     public Credits mine() {
         Caller who = caller.get();
-        ZonedDateTime monthStart = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC))
-                .withDayOfMonth(1).toLocalDate().atStartOfDay(ZoneOffset.UTC);
+        ZonedDateTime today = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC)).toLocalDate().atStartOfDay(ZoneOffset.UTC);
+        ZonedDateTime monthStart = today.withDayOfMonth(1);
+        UserLimit limit = ledger.limitsOf(who.companyId(), who.userId());
         return new Credits(who.companyId(), ledger.balance(who.companyId()),
-                ledger.usedBy(who.companyId(), who.userId(), monthStart.toInstant()));
+                ledger.usedBy(who.companyId(), who.userId(), today.toInstant()),
+                ledger.usedBy(who.companyId(), who.userId(), monthStart.toInstant()),
+                limit == null ? null : limit.dailyCredits(), limit == null ? null : limit.monthlyCredits());
     }
 }

@@ -46,6 +46,8 @@ class CreditsIT {
             assertThat(credits.getString("company_id")).isEqualTo(user.company());
             assertThat(credits.getJsonNumber("balance").longValue()).isEqualTo(1000 - charged);
             assertThat(credits.getJsonNumber("used_this_month").longValue()).isEqualTo(charged);
+            assertThat(credits.getJsonNumber("used_today").longValue()).isEqualTo(charged);
+            assertThat(credits.containsKey("daily_limit")).isFalse();
         });
     }
 
@@ -85,6 +87,8 @@ class CreditsIT {
         assertThat(set.statusCode()).isEqualTo(200);
 
         Api.Streamed refused = Chats.stream(user.sign(TestEnv.keysDir()), "over the limit [[sim tokens=1]]");
+        assertThat(Api.parse(Api.get("/api/v1/credits", user.sign(TestEnv.keysDir())).body())
+                .getJsonNumber("daily_limit").longValue()).isEqualTo(1);
 
         assertThat(refused.status()).isEqualTo(402);
         assertThat(refused.problem().getString("title")).isEqualTo("Spending limit reached");
