@@ -6,9 +6,7 @@ import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.Usage;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import dev.tollgate.platform.Periodic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -16,10 +14,6 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -30,8 +24,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class AbandonedTurns {
-
-    private static final Logger LOG = Logger.getLogger(AbandonedTurns.class.getName());
 
     @Inject
     CreditLedger ledger;
@@ -53,29 +45,16 @@ public class AbandonedTurns {
     @ConfigProperty(name = "tollgate.credits.hold-sweep-ms", defaultValue = "60000")
     long sweepMs;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
-    private ScheduledFuture<?> sweeping;
+    @Inject
+    Periodic periodic;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        sweeping = scheduler.scheduleWithFixedDelay(this::sweep, sweepMs, sweepMs, TimeUnit.MILLISECONDS);
-    }
-
-    @PreDestroy
-    void stop() {
-        if (sweeping != null) {
-            sweeping.cancel(false);
-        }
+        periodic.every(sweepMs, "Settling abandoned holds", this::sweep);
     }
 
     void sweep() {
-        try {
-            for (Charge hold : ledger.abandonedHolds(clock.instant().minus(Duration.ofMillis(holdTtlMs)), 100)) {
-                settle(hold);
-            }
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Settling abandoned holds failed; the next sweep tries again", e);
+        for (Charge hold : ledger.abandonedHolds(clock.instant().minus(Duration.ofMillis(holdTtlMs)), 100)) {
+            settle(hold);
         }
     }
 

@@ -2,9 +2,7 @@ package dev.tollgate.credits;
 
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.ReportedUsage;
-import jakarta.annotation.PreDestroy;
-import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedScheduledExecutorService;
+import dev.tollgate.platform.Periodic;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -15,10 +13,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.logging.Level;
-import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -29,8 +23,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class UsageReconciliation {
-
-    private static final Logger LOG = Logger.getLogger(UsageReconciliation.class.getName());
 
     @Inject
     LlmService llm;
@@ -52,28 +44,11 @@ public class UsageReconciliation {
     @ConfigProperty(name = "tollgate.reconcile.window-ms", defaultValue = "86400000")
     long windowMs;
 
-    @Resource
-    ManagedScheduledExecutorService scheduler;
-
-    private ScheduledFuture<?> schedule;
+    @Inject
+    Periodic periodic;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
-        schedule = scheduler.scheduleWithFixedDelay(this::runQuietly, everyMs, everyMs, TimeUnit.MILLISECONDS);
-    }
-
-    @PreDestroy
-    void stop() {
-        if (schedule != null) {
-            schedule.cancel(false);
-        }
-    }
-
-    private void runQuietly() {
-        try {
-            run();
-        } catch (RuntimeException e) {
-            LOG.log(Level.WARNING, "Reconciliation failed; the next run tries again", e);
-        }
+        periodic.every(everyMs, "Reconciliation", this::run);
     }
 
     /** Reconciles the last window and records what it found. */
