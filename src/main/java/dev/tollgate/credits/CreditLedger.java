@@ -29,6 +29,9 @@ public class CreditLedger {
     @Inject
     Clock clock;
 
+    @Inject
+    SpendingLimits limits;
+
     /** Credits a company's pool starts with the first time it is seen (0 in production). */
     @Inject
     @ConfigProperty(name = "tollgate.credits.initial-grant", defaultValue = "0")
@@ -45,7 +48,7 @@ public class CreditLedger {
         if (exists(key)) {
             return Hold.HELD;
         }
-        Hold withinLimits = checkLimits(charge);
+        Hold withinLimits = limits.check(charge);
         if (withinLimits != Hold.HELD) {
             return withinLimits;
         }
@@ -61,59 +64,6 @@ public class CreditLedger {
         }
         book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), key);
         return Hold.HELD;
-    }
-
-    private Hold checkLimits(Charge charge) {
-        if (charge.userId() == null) {
-            return Hold.HELD;
-        }
-        UserLimit limit = em.find(UserLimit.class, new UserLimit.Key(charge.companyId(), charge.userId()),
-                LockModeType.PESSIMISTIC_WRITE);
-        if (limit == null) {
-            return Hold.HELD;
-        }
-        java.time.ZonedDateTime now = clock.instant().atZone(java.time.ZoneOffset.UTC);
-        Instant dayStart = now.toLocalDate().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        Instant monthStart = now.toLocalDate().withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        if (limit.dailyCredits() != null && spentSince(charge, dayStart) + charge.credits() > limit.dailyCredits()) {
-            return Hold.DAILY_LIMIT;
-        }
-        if (limit.monthlyCredits() != null && spentSince(charge, monthStart) + charge.credits() > limit.monthlyCredits()) {
-            return Hold.MONTHLY_LIMIT;
-        }
-        return Hold.HELD;
-    }
-
-    /** A user's spending since an instant: captures, plus holds still open (they may all be spent). */
-    public long spentSince(Charge charge, Instant since) {
-        return -em.createQuery("""
-                        select coalesce(sum(e.amount), 0) from LedgerEntry e
-                        where e.companyId = :c and e.userId = :u and e.createdAt >= :since
-                          and e.kind in (:kinds)""", Long.class)
-                .setParameter("c", charge.companyId())
-                .setParameter("u", charge.userId())
-                .setParameter("since", since)
-                .setParameter("kinds", List.of(LedgerEntry.Kind.RESERVE, LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.CAPTURE))
-                .getSingleResult();
-    }
-
-    @Transactional
-    public UserLimit limitsOf(String companyId, String userId) {
-        return em.find(UserLimit.class, new UserLimit.Key(companyId, userId));
-    }
-
-    /** Sets a user's limits (null: no limit for that period). */
-    @Transactional
-    public void setLimits(String companyId, String userId, Long daily, Long monthly) {
-        UserLimit.Key key = new UserLimit.Key(companyId, userId);
-        UserLimit limit = em.find(UserLimit.class, key, LockModeType.PESSIMISTIC_WRITE);
-        if (limit == null) {
-            limit = new UserLimit(key);
-            limit.set(daily, monthly, Instant.now(clock));
-            em.persist(limit);
-        } else {
-            limit.set(daily, monthly, Instant.now(clock));
-        }
     }
 
     /**
@@ -220,18 +170,6 @@ public class CreditLedger {
             }
         }
         out.flush();
-    }
-
-    @Transactional
-    public ReconciliationRun recordReconciliation(ReconciliationRun run) {
-        em.persist(run);
-        return run;
-    }
-
-    @Transactional
-    public java.util.Optional<ReconciliationRun> lastReconciliation() {
-        return em.createQuery("select r from ReconciliationRun r order by r.id desc", ReconciliationRun.class)
-                .setMaxResults(1).getResultStream().findFirst();
     }
 
     @Transactional

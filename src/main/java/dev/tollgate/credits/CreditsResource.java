@@ -30,6 +30,9 @@ public class CreditsResource {
     CreditLedger ledger;
 
     @Inject
+    SpendingLimits limits;
+
+    @Inject
     Clock clock;
 
     @GET
@@ -38,7 +41,7 @@ public class CreditsResource {
         Caller who = caller.get();
         ZonedDateTime today = ZonedDateTime.now(clock.withZone(ZoneOffset.UTC)).toLocalDate().atStartOfDay(ZoneOffset.UTC);
         ZonedDateTime monthStart = today.withDayOfMonth(1);
-        UserLimit limit = ledger.limitsOf(who.companyId(), who.userId());
+        UserLimit limit = limits.limitsOf(who.companyId(), who.userId());
         return new Credits(who.companyId(), ledger.balance(who.companyId()),
                 ledger.usedBy(who.companyId(), who.userId(), today.toInstant()),
                 ledger.usedBy(who.companyId(), who.userId(), monthStart.toInstant()),

@@ -33,13 +33,13 @@ public class LimitsResource {
     CurrentCaller caller;
 
     @Inject
-    CreditLedger ledger;
+    SpendingLimits spending;
 
     @PUT
     @Consumes(MediaType.APPLICATION_JSON)
     public UserLimits set(@PathParam("userId") @Size(min = 1, max = 255) String userId, @Valid @NotNull Limits limits) {
         String company = caller.get().companyId();
-        ledger.setLimits(company, userId, limits.dailyCredits(), limits.monthlyCredits());
+        spending.setLimits(company, userId, limits.dailyCredits(), limits.monthlyCredits());
         return new UserLimits(company, userId, limits.dailyCredits(), limits.monthlyCredits());
     }
 }

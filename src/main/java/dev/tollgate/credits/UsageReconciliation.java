@@ -34,6 +34,9 @@ public class UsageReconciliation {
     Pricing pricing;
 
     @Inject
+    ReconciliationRuns runs;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -73,11 +76,11 @@ public class UsageReconciliation {
                 mismatches.add(used.requestId() + ": booked " + booked + ", reported " + expected);
             }
         }
-        return ledger.recordReconciliation(new ReconciliationRun(started, from, started, report.size(), adjustments,
+        return runs.record(new ReconciliationRun(started, from, started, report.size(), adjustments,
                 mismatches.size(), String.join("\n", mismatches)));
     }
 
     public Optional<ReconciliationRun> last() {
-        return ledger.lastReconciliation();
+        return runs.last();
     }
 }

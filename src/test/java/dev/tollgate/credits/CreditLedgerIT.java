@@ -48,6 +48,9 @@ class CreditLedgerIT {
     @Inject
     BatchHolds batches;
 
+    @Inject
+    SpendingLimits limits;
+
     private static Charge charge(String company, long credits) {
         return new Charge(UUID.randomUUID(), company, "user-1", "req-" + UUID.randomUUID(), null, "sim-1", credits);
     }
@@ -103,7 +106,7 @@ class CreditLedgerIT {
     @Test
     void aDailyLimitCountsOpenHoldsAndCapturesAndFreesWhatIsReleased() {
         String company = "ledger-" + UUID.randomUUID();
-        ledger.setLimits(company, "user-1", 100L, null);
+        limits.setLimits(company, "user-1", 100L, null);
         Charge first = charge(company, 60);
 
         assertEquals(Hold.HELD, ledger.reserve(first));
@@ -118,7 +121,7 @@ class CreditLedgerIT {
     void oneUsersParallelRequestsCannotPassTheirLimitTogether() throws Exception {
         String company = "ledger-" + UUID.randomUUID();
         ledger.reserve(charge(company, 0)); // opens the pool (1000 credits)
-        ledger.setLimits(company, "user-1", null, 100L);
+        limits.setLimits(company, "user-1", null, 100L);
         ManagedExecutorService executor = InitialContext.doLookup("java:comp/DefaultManagedExecutorService");
         List<Future<Hold>> attempts = new ArrayList<>();
         for (int i = 0; i < 12; i++) {
