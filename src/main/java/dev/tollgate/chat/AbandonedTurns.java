@@ -3,6 +3,7 @@ package dev.tollgate.chat;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Pricing;
+import dev.tollgate.credits.Reservations;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.Usage;
@@ -11,16 +12,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.time.Clock;
-import java.time.Duration;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Settles holds whose server died mid-answer. After the hold's time to live (longer than any
- * answer may stream) it is captured at what the LLM service reports the request used, or
- * released when the service knows nothing of it. Every server runs this; the ledger's row lock
- * and idempotency keys make two servers settling the same hold book it once.
+ * Settles holds whose server died mid-answer. After the hold's expiry (its time to live is longer
+ * than any answer may stream) it is captured at what the LLM service reports the request used,
+ * or released when the service knows nothing of it, and marked EXPIRED. Every server runs this;
+ * the hold's row lock and the entries' idempotency keys make two servers settle it once.
  */
 @ApplicationScoped
 public class AbandonedTurns {
@@ -35,11 +35,7 @@ public class AbandonedTurns {
     Pricing pricing;
 
     @Inject
-    Clock clock;
-
-    @Inject
-    @ConfigProperty(name = "tollgate.credits.hold-ttl-ms", defaultValue = "1800000")
-    long holdTtlMs;
+    Reservations reservations;
 
     @Inject
     @ConfigProperty(name = "tollgate.credits.hold-sweep-ms", defaultValue = "60000")
@@ -53,7 +49,7 @@ public class AbandonedTurns {
     }
 
     void sweep() {
-        for (Charge hold : ledger.abandonedHolds(clock.instant().minus(Duration.ofMillis(holdTtlMs)), 100)) {
+        for (Charge hold : reservations.expired(100)) {
             settle(hold);
         }
     }
@@ -65,11 +61,8 @@ public class AbandonedTurns {
         } catch (LlmException unreachable) {
             return; // settle later, when the LLM service can say what was used
         }
-        if (used.isPresent()) {
-            String model = hold.model() != null ? hold.model() : pricing.model(null);
-            ledger.capture(hold, pricing.cost(model, used.get().promptTokens(), used.get().completionTokens()));
-        } else {
-            ledger.release(hold);
-        }
+        String model = hold.model() != null ? hold.model() : pricing.model(null);
+        ledger.expire(hold, used.map(u -> OptionalLong.of(pricing.cost(model, u.promptTokens(), u.completionTokens())))
+                .orElse(OptionalLong.empty()));
     }
 }

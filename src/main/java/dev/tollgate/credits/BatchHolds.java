@@ -30,11 +30,17 @@ public class BatchHolds {
     CreditLedger ledger;
 
     @Inject
+    Reservations reservations;
+
+    @Inject
     Clock clock;
+
+    /** Batch holds' request ids start with this, which tells the ledger a hold is a batch's. */
+    static final String REQUEST_PREFIX = "batch:";
 
     /** Holds items × perItem, or says why not. */
     public Hold reserve(Batch batch) {
-        return ledger.reserve(charge(batch, "batch:" + batch.batchId(), (long) batch.items() * batch.perItem()));
+        return ledger.reserve(charge(batch, REQUEST_PREFIX + batch.batchId(), (long) batch.items() * batch.perItem()));
     }
 
     /** Books one item's actual cost (at most perItem). False once the batch was released. */
@@ -43,10 +49,9 @@ public class BatchHolds {
         if (item < 0 || item >= batch.items()) {
             throw new IllegalArgumentException("item " + item + " is not in a batch of " + batch.items());
         }
-        ledger.lockAccount(batch.companyId());
+        Reservation hold = reservations.lock(turn(batch));
         String base = batch.batchId() + ":" + item;
-        if (!ledger.exists("reserve:" + turn(batch)) || ledger.exists("release:" + turn(batch))
-                || ledger.exists("item-capture:" + base)) {
+        if (hold == null || hold.status() != Reservation.Status.OPEN || ledger.exists("item-capture:" + base)) {
             return false;
         }
         long captured = Math.min(Math.max(actualCredits, 0), batch.perItem());
@@ -59,21 +64,26 @@ public class BatchHolds {
     /** Completion or cancellation: what no item used goes back. Safe to repeat. Returns it. */
     @Transactional
     public long releaseRemainder(Batch batch) {
-        ledger.lockAccount(batch.companyId());
-        if (!ledger.exists("reserve:" + turn(batch)) || ledger.exists("release:" + turn(batch))) {
+        Reservation hold = reservations.lock(turn(batch));
+        if (hold == null || hold.status() != Reservation.Status.OPEN) {
             return 0;
         }
-        long settled = em.createQuery("select count(e) from LedgerEntry e where e.idempotencyKey like :p", Long.class)
+        Object[] items = em.createQuery("""
+                        select count(e), coalesce(sum(e.amount), 0) from LedgerEntry e where e.idempotencyKey like :p""",
+                        Object[].class)
                 .setParameter("p", "item-capture:" + batch.batchId() + ":%")
                 .getSingleResult();
+        long settled = ((Number) items[0]).longValue();
+        long captured = -((Number) items[1]).longValue();
         long remainder = (batch.items() - settled) * batch.perItem();
         ledger.addToPool(batch.companyId(), remainder);
         book(batch, LedgerEntry.Kind.RELEASE, remainder, "release:" + turn(batch));
+        hold.settle(settled > 0 ? Reservation.Status.CAPTURED : Reservation.Status.RELEASED, captured, clock.instant());
         return remainder;
     }
 
     private static UUID turn(Batch batch) {
-        return UUID.nameUUIDFromBytes(("batch:" + batch.batchId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return UUID.nameUUIDFromBytes((REQUEST_PREFIX + batch.batchId()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
     private static Charge charge(Batch batch, String requestId, long credits) {
@@ -81,7 +91,7 @@ public class BatchHolds {
     }
 
     private void book(Batch batch, LedgerEntry.Kind kind, long amount, String key) {
-        em.persist(new LedgerEntry(batch.companyId(), kind, amount, charge(batch, "batch:" + batch.batchId(), 0), key,
+        em.persist(new LedgerEntry(batch.companyId(), kind, amount, charge(batch, REQUEST_PREFIX + batch.batchId(), 0), key,
                 Instant.now(clock)));
     }
 }

@@ -11,6 +11,8 @@ import java.io.Writer;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
+import java.util.OptionalLong;
+import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -32,6 +34,9 @@ public class CreditLedger {
     @Inject
     SpendingLimits limits;
 
+    @Inject
+    Reservations reservations;
+
     /** Credits a company's pool starts with the first time it is seen (0 in production). */
     @Inject
     @ConfigProperty(name = "tollgate.credits.initial-grant", defaultValue = "0")
@@ -44,8 +49,7 @@ public class CreditLedger {
      */
     @Transactional
     public Hold reserve(Charge charge) {
-        String key = "reserve:" + charge.turnId();
-        if (exists(key)) {
+        if (reservations.find(charge.turnId()) != null) {
             return Hold.HELD;
         }
         Hold withinLimits = limits.check(charge);
@@ -62,42 +66,72 @@ public class CreditLedger {
         if (updated == 0) {
             return Hold.INSUFFICIENT_CREDITS;
         }
-        book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), key);
+        book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), "reserve:" + charge.turnId());
+        reservations.open(charge, charge.requestId() != null && charge.requestId().startsWith(BatchHolds.REQUEST_PREFIX)
+                ? Reservation.Purpose.BATCH : Reservation.Purpose.TURN);
         return Hold.HELD;
     }
 
     /**
      * Books the actual cost (at most the hold) and gives the hold back. Safe to repeat and safe
-     * against a concurrent release: the account row is locked and a settled turn stays settled.
+     * against a concurrent release: the hold's row is locked and a settled hold stays settled.
      * Returns the credits captured for this turn (0 if it was released instead).
      */
     @Transactional
     public long capture(Charge charge, long actualCredits) {
-        lockAccount(charge.companyId());
-        if (!exists("reserve:" + charge.turnId())) {
+        Reservation hold = reservations.lock(charge.turnId());
+        if (hold == null) {
             return 0;
         }
-        if (exists("release:" + charge.turnId())) {
-            return capturedFor(charge);
+        if (hold.status() != Reservation.Status.OPEN) {
+            return hold.captured();
         }
-        long held = held(charge);
-        long captured = Math.min(Math.max(actualCredits, 0), held);
-        addToPool(charge.companyId(), held - captured);
-        book(charge, LedgerEntry.Kind.RELEASE, held, "release:" + charge.turnId());
-        book(charge, LedgerEntry.Kind.CAPTURE, -captured, "capture:" + charge.turnId());
+        long captured = captureOpen(hold, actualCredits);
+        hold.settle(Reservation.Status.CAPTURED, captured, clock.instant());
         return captured;
     }
 
     /** Gives the whole hold back: nothing of the answer exists. Safe to repeat, or without a hold. */
     @Transactional
     public void release(Charge charge) {
-        lockAccount(charge.companyId());
-        if (!exists("reserve:" + charge.turnId()) || exists("release:" + charge.turnId())) {
+        Reservation hold = reservations.lock(charge.turnId());
+        if (hold != null && hold.status() == Reservation.Status.OPEN) {
+            releaseOpen(hold);
+            hold.settle(Reservation.Status.RELEASED, 0, clock.instant());
+        }
+    }
+
+    /**
+     * Settles a hold whose server died mid-answer: at the cost the LLM service reports, or
+     * released when it knows nothing of the request. Either way the hold ends EXPIRED. Safe when
+     * two servers' sweepers (or a late settlement) reach it together.
+     */
+    @Transactional
+    public void expire(Charge charge, OptionalLong reportedCost) {
+        Reservation hold = reservations.lock(charge.turnId());
+        if (hold == null || hold.status() != Reservation.Status.OPEN) {
             return;
         }
-        long held = held(charge);
-        addToPool(charge.companyId(), held);
-        book(charge, LedgerEntry.Kind.RELEASE, held, "release:" + charge.turnId());
+        long captured = 0;
+        if (reportedCost.isPresent()) {
+            captured = captureOpen(hold, reportedCost.getAsLong());
+        } else {
+            releaseOpen(hold);
+        }
+        hold.settle(Reservation.Status.EXPIRED, captured, clock.instant());
+    }
+
+    private long captureOpen(Reservation hold, long actualCredits) {
+        long captured = Math.min(Math.max(actualCredits, 0), hold.amount());
+        addToPool(hold.companyId(), hold.amount() - captured);
+        book(hold.charge(), LedgerEntry.Kind.RELEASE, hold.amount(), "release:" + hold.turnId());
+        book(hold.charge(), LedgerEntry.Kind.CAPTURE, -captured, "capture:" + hold.turnId());
+        return captured;
+    }
+
+    private void releaseOpen(Reservation hold) {
+        addToPool(hold.companyId(), hold.amount());
+        book(hold.charge(), LedgerEntry.Kind.RELEASE, hold.amount(), "release:" + hold.turnId());
     }
 
     /**
@@ -205,13 +239,12 @@ public class CreditLedger {
                 .getSingleResult();
     }
 
+    /** True while a hold for this request waits for its settlement (which will book its usage). */
     @Transactional
     public boolean holdOpenFor(String requestId) {
-        Long reserves = em.createQuery("select count(e) from LedgerEntry e where e.requestId = :r and e.kind = :k", Long.class)
-                .setParameter("r", requestId).setParameter("k", LedgerEntry.Kind.RESERVE).getSingleResult();
-        Long releases = em.createQuery("select count(e) from LedgerEntry e where e.requestId = :r and e.kind = :k", Long.class)
-                .setParameter("r", requestId).setParameter("k", LedgerEntry.Kind.RELEASE).getSingleResult();
-        return reserves > releases;
+        return !em.createQuery("select r.turnId from Reservation r where r.requestId = :r and r.status = :open", UUID.class)
+                .setParameter("r", requestId).setParameter("open", Reservation.Status.OPEN)
+                .setMaxResults(1).getResultList().isEmpty();
     }
 
     private boolean bookAfterTheFact(LedgerEntry.Kind kind, String companyId, String userId, String requestId,
@@ -227,34 +260,11 @@ public class CreditLedger {
         return true;
     }
 
-    /**
-     * Holds older than the cutoff that were never settled: their server died mid-answer. Each
-     * comes back as the charge to settle (its turn id, model and held amount). Batch holds are
-     * not answers and are left to their batch.
-     */
-    @Transactional
-    @SuppressWarnings("unchecked")
-    public List<Charge> abandonedHolds(Instant cutoff, int limit) {
-        List<Object[]> rows = em.createNativeQuery("""
-                        select substring(e.idempotency_key from 9), e.company_id, e.user_id, e.request_id,
-                               e.session_id, e.model, -e.amount
-                        from ledger_entry e
-                        where e.kind = 'RESERVE' and e.created_at < ?1
-                          and (e.request_id is null or e.request_id not like 'batch:%')
-                          and not exists (select 1 from ledger_entry r
-                                          where r.idempotency_key = 'release:' || substring(e.idempotency_key from 9))
-                        order by e.created_at limit ?2""")
-                .setParameter(1, cutoff)
-                .setParameter(2, limit)
-                .getResultList();
-        return rows.stream().map(r -> new Charge(java.util.UUID.fromString((String) r[0]), (String) r[1], (String) r[2],
-                (String) r[3], (java.util.UUID) r[4], (String) r[5], ((Number) r[6]).longValue())).toList();
-    }
-
     /** True when this turn's hold was given back without a capture: its answer never came. */
     @Transactional
     public boolean released(Charge charge) {
-        return exists("release:" + charge.turnId()) && !exists("capture:" + charge.turnId());
+        Reservation hold = reservations.find(charge.turnId());
+        return hold != null && hold.status() == Reservation.Status.RELEASED;
     }
 
     @Transactional
@@ -297,19 +307,6 @@ public class CreditLedger {
 
     void lockAccount(String companyId) {
         em.find(CreditAccount.class, companyId, LockModeType.PESSIMISTIC_WRITE);
-    }
-
-    /** What the turn's RESERVE entry holds: a retried request may estimate differently. */
-    private long held(Charge charge) {
-        return -em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.idempotencyKey = :k", Long.class)
-                .setParameter("k", "reserve:" + charge.turnId())
-                .getSingleResult();
-    }
-
-    private long capturedFor(Charge charge) {
-        return -em.createQuery("select coalesce(sum(e.amount), 0) from LedgerEntry e where e.idempotencyKey = :k", Long.class)
-                .setParameter("k", "capture:" + charge.turnId())
-                .getSingleResult();
     }
 
     private void book(Charge charge, LedgerEntry.Kind kind, long amount, String key) {

@@ -12,6 +12,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.POST;
@@ -46,6 +47,9 @@ public class CreditsAdminResource {
 
     @Inject
     UsageReconciliation reconciliation;
+
+    @Inject
+    Reservations reservations;
 
     public record Reconciled(Long id, java.time.Instant startedAt, java.time.Instant periodFrom,
                              java.time.Instant periodTo, int checked, int adjustments, int mismatches, String details) {
@@ -83,6 +87,36 @@ public class CreditsAdminResource {
         boolean booked = ledger.grant(body.companyId(), body.credits(), key, caller.get().userId());
         Granted granted = new Granted(body.companyId(), body.credits(), ledger.balance(body.companyId()), booked);
         return Response.status(booked ? 201 : 200).entity(granted).build();
+    }
+
+    public record Held(java.util.UUID turnId, String purpose, String status, String userId, String requestId,
+                       java.util.UUID sessionId, String model, long amount, long captured,
+                       java.time.Instant createdAt, java.time.Instant expiresAt, java.time.Instant settledAt) {
+
+        static Held of(Reservation r) {
+            return new Held(r.turnId(), r.purpose().name().toLowerCase(), r.status().name().toLowerCase(), r.userId(),
+                    r.requestId(), r.sessionId(), r.model(), r.amount(), r.captured(), r.createdAt(), r.expiresAt(),
+                    r.settledAt());
+        }
+    }
+
+    /** A company's holds, newest first: what is still open, and how each settled one ended. */
+    @GET
+    @Path("reservations")
+    public java.util.List<Held> reservations(@QueryParam("company_id") @NotBlank String companyId,
+                                             @QueryParam("status") String status,
+                                             @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
+        return reservations.page(companyId, status == null ? null : parseStatus(status), limit).stream()
+                .map(Held::of).toList();
+    }
+
+    private static Reservation.Status parseStatus(String status) {
+        try {
+            return Reservation.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new ProblemException(400, "Unknown reservation status",
+                    "status is one of open, captured, released, expired.");
+        }
     }
 
     @GET

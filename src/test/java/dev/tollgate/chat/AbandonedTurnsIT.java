@@ -27,6 +27,10 @@ class AbandonedTurnsIT {
                 .get(0).get("balance")).longValue();
     }
 
+    private static Object statusOf(String requestId) {
+        return Db.rows("select status from credit_reservation where request_id = ?", requestId).get(0).get("status");
+    }
+
     /** Returns the request id of the abandoned hold of 50 credits. */
     private static String abandonHold(DevJwt user) {
         String requestId = "crashed-" + UUID.randomUUID();
@@ -35,6 +39,9 @@ class AbandonedTurnsIT {
         Db.rows("insert into ledger_entry (company_id, kind, amount, request_id, user_id, model, idempotency_key, created_at) "
                 + "values (?, 'RESERVE', -50, ?, ?, 'sim-1', ?, now() - interval '1 hour') returning id",
                 user.company(), requestId, user.subject(), "reserve:" + turn);
+        Db.rows("insert into credit_reservation (turn_id, purpose, company_id, user_id, request_id, model, amount, status, "
+                + "created_at, expires_at) values (?::uuid, 'TURN', ?, ?, ?, 'sim-1', 50, 'OPEN', now() - interval '1 hour', "
+                + "now() - interval '58 minutes') returning turn_id", turn, user.company(), user.subject(), requestId);
         return requestId;
     }
 
@@ -56,6 +63,7 @@ class AbandonedTurnsIT {
                 Db.rows("select kind, amount from ledger_entry where request_id = ? order by id", requestId))
                 .extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE"));
         assertThat(balance(user.company())).isEqualTo(before - 40);
+        assertThat(statusOf(requestId)).isEqualTo("EXPIRED");
         assertThat(Db.rows("select sum(amount) as total from ledger_entry where company_id = ?", user.company())
                 .get(0).get("total")).satisfies(total -> assertThat(((Number) total).longValue()).isEqualTo(before - 40));
     }
@@ -71,5 +79,6 @@ class AbandonedTurnsIT {
                 Db.rows("select kind from ledger_entry where request_id = ? order by id", requestId))
                 .extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE"));
         assertThat(balance(user.company())).isEqualTo(before);
+        assertThat(statusOf(requestId)).isEqualTo("EXPIRED");
     }
 }

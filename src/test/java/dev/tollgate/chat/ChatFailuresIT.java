@@ -57,6 +57,8 @@ class ChatFailuresIT {
         assertThat(balance(user)).isEqualTo(1000);
         assertThat(Db.rows("select kind from ledger_entry where company_id = ? order by id", user.company()))
                 .extracting(row -> row.get("kind")).containsExactly("GRANT", "RESERVE", "RELEASE");
+        assertThat(Db.rows("select status from credit_reservation where company_id = ?", user.company()))
+                .extracting(row -> row.get("status")).containsExactly("RELEASED");
     }
 
     @Test

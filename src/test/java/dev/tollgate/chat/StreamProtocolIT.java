@@ -116,6 +116,11 @@ class StreamProtocolIT {
         assertThat(entries).extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
         assertThat(entries.stream().mapToLong(row -> ((Number) row.get("amount")).longValue()).sum()).isEqualTo(-audited);
         assertThat(audited).isPositive();
+        assertThat(Db.rows("select status, captured from credit_reservation where request_id = ?", requestId))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("status")).isEqualTo("CAPTURED");
+                    assertThat(((Number) row.get("captured")).longValue()).isEqualTo(audited);
+                });
     }
 
     @Test

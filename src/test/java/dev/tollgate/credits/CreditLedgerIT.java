@@ -2,6 +2,8 @@ package dev.tollgate.credits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.platform.Clocks;
@@ -9,8 +11,10 @@ import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.naming.InitialContext;
@@ -51,6 +55,9 @@ class CreditLedgerIT {
     @Inject
     SpendingLimits limits;
 
+    @Inject
+    Reservations reservations;
+
     private static Charge charge(String company, long credits) {
         return new Charge(UUID.randomUUID(), company, "user-1", "req-" + UUID.randomUUID(), null, "sim-1", credits);
     }
@@ -90,6 +97,36 @@ class CreditLedgerIT {
         ledger.release(charge);                     // nor does a late release
         assertEquals(970, ledger.balance(company));
         assertEquals(3, ledger.entriesForRequest(charge.requestId()).size());
+        assertTrue(ledger.balanceMatchesEntries(company));
+    }
+
+    @Test
+    void eachHoldSaysWhereItStandsAndUntilWhenItMayStayOpen() {
+        String company = "ledger-" + UUID.randomUUID();
+        Charge open = charge(company, 10);
+        Charge captured = charge(company, 100);
+        Charge released = charge(company, 100);
+        Charge expired = charge(company, 100);
+        for (Charge charge : List.of(open, captured, released, expired)) {
+            assertEquals(Hold.HELD, ledger.reserve(charge));
+        }
+        ledger.capture(captured, 30);
+        ledger.release(released);
+        ledger.expire(expired, OptionalLong.of(15));
+        ledger.expire(captured, OptionalLong.empty()); // a settled hold does not expire
+
+        Reservation stillOpen = reservations.find(open.turnId());
+        assertEquals(Reservation.Status.OPEN, stillOpen.status());
+        assertNull(stillOpen.settledAt());
+        // the test server gives a turn's hold two minutes (TOLLGATE_CREDITS_HOLD_TTL_MS)
+        assertEquals(Duration.ofMinutes(2), Duration.between(stillOpen.createdAt(), stillOpen.expiresAt()));
+        assertEquals(Reservation.Status.CAPTURED, reservations.find(captured.turnId()).status());
+        assertEquals(30, reservations.find(captured.turnId()).captured());
+        assertEquals(Reservation.Status.RELEASED, reservations.find(released.turnId()).status());
+        assertEquals(Reservation.Status.EXPIRED, reservations.find(expired.turnId()).status());
+        assertEquals(15, reservations.find(expired.turnId()).captured());
+        assertNotNull(reservations.find(expired.turnId()).settledAt());
+        assertEquals(1000 - 10 - 30 - 15, ledger.balance(company));
         assertTrue(ledger.balanceMatchesEntries(company));
     }
 
@@ -149,6 +186,10 @@ class CreditLedgerIT {
         assertEquals(0, batches.releaseRemainder(batch));
         assertFalse(batches.captureItem(batch, 2, 10)); // nothing after the release
         assertEquals(950, ledger.balance(company));
+        Reservation hold = reservations.page(company, null, 10).get(0);
+        assertEquals(Reservation.Purpose.BATCH, hold.purpose());
+        assertEquals(Reservation.Status.CAPTURED, hold.status());
+        assertEquals(50, hold.captured());
         assertTrue(ledger.balanceMatchesEntries(company));
     }
 

@@ -130,4 +130,29 @@ class CreditsIT {
                 type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(Api.get("/api/v1/admin/credits/check?company_id=" + company, admin()).body()).contains("\"balance\":0");
     }
+
+    @Test
+    void aBillingAdminSeesHowEachHoldEnded() {
+        DevJwt user = TestEnv.newUser();
+        Chats.stream(user.sign(TestEnv.keysDir()), "hold and capture [[sim tokens=3]]");
+        String admin = admin();
+
+        await().untilAsserted(() -> {
+            var held = Api.get("/api/v1/admin/credits/reservations?company_id=" + user.company(), admin);
+            assertThat(held.statusCode()).isEqualTo(200);
+            var holds = Api.parseArray(held.body());
+            assertThat(holds).hasSize(1);
+            JsonObject hold = holds.getJsonObject(0);
+            assertThat(hold.getString("status")).isEqualTo("captured");
+            assertThat(hold.getString("purpose")).isEqualTo("turn");
+            assertThat(hold.getJsonNumber("captured").longValue()).isPositive()
+                    .isLessThanOrEqualTo(hold.getJsonNumber("amount").longValue());
+        });
+        assertThat(Api.parseArray(Api.get("/api/v1/admin/credits/reservations?status=open&company_id="
+                + user.company(), admin).body())).isEmpty();
+        assertThat(Api.get("/api/v1/admin/credits/reservations?status=lost&company_id=" + user.company(), admin)
+                .statusCode()).isEqualTo(400);
+        assertThat(Api.get("/api/v1/admin/credits/reservations?company_id=" + user.company(),
+                user.sign(TestEnv.keysDir())).statusCode()).isEqualTo(403);
+    }
 }

@@ -138,4 +138,10 @@ public final class Api {
             return reader.readObject();
         }
     }
+
+    public static jakarta.json.JsonArray parseArray(String body) {
+        try (var reader = Json.createReader(new StringReader(body))) {
+            return reader.readArray();
+        }
+    }
 }
