@@ -3,6 +3,7 @@ package dev.tollgate.chat;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.util.Map;
 import java.util.UUID;
@@ -13,8 +14,8 @@ import java.util.UUID;
  */
 public record ChatRequest(
         UUID sessionId,
-        @NotBlank @Size(max = 16000) String query,
+        @NotBlank @ChatText String query,
         @Min(1) @Max(8192) Integer maxTokens,
-        @Size(max = 100) String model,
+        @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9._:/-]+") String model,
         Map<String, Object> filters) {
 }

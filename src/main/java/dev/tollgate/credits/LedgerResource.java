@@ -1,6 +1,7 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.auth.Caller;
+import dev.tollgate.auth.Policies;
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.platform.ProblemException;
 import jakarta.annotation.security.RolesAllowed;
@@ -67,7 +68,7 @@ public class LedgerResource {
     }
 
     private static boolean wholeCompany(Caller who) {
-        return who.roles().contains("company_admin") || who.roles().contains("billing_admin");
+        return Policies.mayReadCompanyLedger(who);
     }
 
     private static Long before(String cursor) {

@@ -1,6 +1,7 @@
 package dev.tollgate.session;
 
 import dev.tollgate.auth.Caller;
+import dev.tollgate.auth.Policies;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.platform.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -50,8 +51,7 @@ public class SessionMirror {
     /** Not transactional: a refusal here is routine and must not roll anything back. */
     public ChatSession owned(Caller caller, UUID sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
-        if (session == null || !session.userId().equals(caller.userId())
-                || !session.companyId().equals(caller.companyId())) {
+        if (session == null || !Policies.mayUseSession(caller, session.userId(), session.companyId())) {
             throw new ProblemException(404, "Session not found", "No session " + sessionId + " for this caller.");
         }
         return session;
@@ -60,13 +60,29 @@ public class SessionMirror {
     /** The caller's sessions, newest first. */
     @Transactional
     public SessionPage page(Caller caller, String cursor, int limit) {
+        return page(caller.companyId(), caller.userId(), cursor, limit);
+    }
+
+    /** A company's sessions (all its users'), newest first: for its admins. */
+    @Transactional
+    public SessionPage companyPage(Caller admin, String cursor, int limit) {
+        if (!Policies.mayListCompanySessions(admin)) {
+            throw new ProblemException(403, "Forbidden", "Listing a company's sessions is for its company admins.");
+        }
+        return page(admin.companyId(), null, cursor, limit);
+    }
+
+    private SessionPage page(String companyId, String userId, String cursor, int limit) {
         SessionPage.Cursor after = cursor == null || cursor.isBlank() ? null : SessionPage.Cursor.decode(cursor);
-        var query = em.createQuery("select s from ChatSession s where s.userId = :user and s.companyId = :company"
+        var query = em.createQuery("select s from ChatSession s where s.companyId = :company"
+                        + (userId == null ? "" : " and s.userId = :user")
                         + (after == null ? "" : " and (s.createdAt < :afterTime or (s.createdAt = :afterTime and s.id < :afterId))")
                         + " order by s.createdAt desc, s.id desc", ChatSession.class)
-                .setParameter("user", caller.userId())
-                .setParameter("company", caller.companyId())
+                .setParameter("company", companyId)
                 .setMaxResults(limit + 1);
+        if (userId != null) {
+            query.setParameter("user", userId);
+        }
         if (after != null) {
             query.setParameter("afterTime", after.createdAt()).setParameter("afterId", after.id());
         }

@@ -101,4 +101,22 @@ class SessionsIT {
         assertThat(badCursor.headers().firstValue("Content-Type")).hasValueSatisfying(
                 type -> assertThat(type).startsWith("application/problem+json"));
     }
+
+    @Test
+    void aCompanyAdminListsTheCompanysSessionsAndNoOtherCompanys() {
+        dev.tollgate.testing.DevJwt alice = dev.tollgate.testing.TestEnv.newUser();
+        var keys = dev.tollgate.testing.TestEnv.keysDir();
+        String alices = create(alice.sign(keys));
+        String bobs = create(dev.tollgate.testing.TestEnv.newUser().company(alice.company()).sign(keys));
+        create(Chats.token()); // another company's
+        String admin = dev.tollgate.testing.TestEnv.newUser().company(alice.company())
+                .roles(List.of("user", "company_admin")).sign(keys);
+
+        var listed = Api.parse(Api.get("/api/v1/admin/sessions", admin).body()).getJsonArray("items");
+        assertThat(listed.stream().map(v -> v.asJsonObject().getString("session_id")).toList())
+                .containsExactlyInAnyOrder(alices, bobs);
+        assertThat(Api.get("/api/v1/admin/sessions", alice.sign(keys)).statusCode()).isEqualTo(403);
+        // an admin sees metadata, not the conversation: the session itself is still its user's alone
+        assertThat(Api.get("/api/v1/sessions/" + alices, admin).statusCode()).isEqualTo(404);
+    }
 }

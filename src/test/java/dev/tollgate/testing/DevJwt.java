@@ -21,6 +21,8 @@ public final class DevJwt {
 
     public static final String ISSUER = "https://idp.tollgate.local";
     public static final String AUDIENCE = "tollgate";
+    /** The dev key's id in the test identity provider's JWKS. */
+    public static final String DEV_KEY_ID = "dev-1";
 
     private String subject = "user-" + UUID.randomUUID();
     private String company = "company-" + UUID.randomUUID();
@@ -29,6 +31,8 @@ public final class DevJwt {
     private String audience = AUDIENCE;
     private Instant issuedAt = Instant.now();
     private long ttlSeconds = 3600;
+    private Instant notBefore;
+    private String keyId = DEV_KEY_ID;
     private PrivateKey key;
 
     public static DevJwt forNewUser() {
@@ -43,6 +47,8 @@ public final class DevJwt {
     public DevJwt issuedAt(Instant value) { this.issuedAt = value; return this; }
     public DevJwt ttlSeconds(long value) { this.ttlSeconds = value; return this; }
     public DevJwt signedWith(PrivateKey value) { this.key = value; return this; }
+    public DevJwt notBefore(Instant value) { this.notBefore = value; return this; }
+    public DevJwt keyId(String value) { this.keyId = value; return this; }
 
     public String subject() { return subject; }
     public String company() { return company; }
@@ -50,15 +56,11 @@ public final class DevJwt {
     public String sign(Path keysDir) {
         try {
             PrivateKey signingKey = key != null ? key : DevKeys.privateKey(keysDir);
-            JsonArrayBuilder groups = Json.createArrayBuilder();
-            roles.forEach(groups::add);
-            JsonObjectBuilder claims = Json.createObjectBuilder()
-                    .add("iss", issuer).add("aud", audience).add("sub", subject).add("upn", subject)
-                    .add("company_id", company).add("groups", groups)
-                    .add("iat", issuedAt.getEpochSecond()).add("exp", issuedAt.getEpochSecond() + ttlSeconds)
-                    .add("jti", UUID.randomUUID().toString());
-            JsonObject header = Json.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").build();
-            String signingInput = b64(header.toString()) + "." + b64(claims.build().toString());
+            JsonObjectBuilder header = Json.createObjectBuilder().add("alg", "RS256").add("typ", "JWT");
+            if (keyId != null) {
+                header.add("kid", keyId);
+            }
+            String signingInput = b64(header.build().toString()) + "." + b64(claims());
             Signature signature = Signature.getInstance("SHA256withRSA");
             signature.initSign(signingKey);
             signature.update(signingInput.getBytes(StandardCharsets.US_ASCII));
@@ -68,7 +70,25 @@ public final class DevJwt {
         }
     }
 
-    private static String b64(String json) {
+    /** The payload as JSON, for tests that forge tokens around it. */
+    public String claims() {
+        JsonArrayBuilder groups = Json.createArrayBuilder();
+        roles.forEach(groups::add);
+        JsonObjectBuilder claims = Json.createObjectBuilder()
+                .add("iss", issuer).add("aud", audience).add("sub", subject).add("upn", subject)
+                .add("groups", groups)
+                .add("iat", issuedAt.getEpochSecond()).add("exp", issuedAt.getEpochSecond() + ttlSeconds)
+                .add("jti", UUID.randomUUID().toString());
+        if (company != null) {
+            claims.add("company_id", company);
+        }
+        if (notBefore != null) {
+            claims.add("nbf", notBefore.getEpochSecond());
+        }
+        return claims.build().toString();
+    }
+
+    public static String b64(String json) {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(json.getBytes(StandardCharsets.UTF_8));
     }
 

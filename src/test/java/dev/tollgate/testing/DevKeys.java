@@ -44,6 +44,13 @@ public final class DevKeys {
         return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 
+    public static java.security.interfaces.RSAPublicKey publicKey(Path dir) throws IOException, GeneralSecurityException {
+        String body = Files.readString(dir.resolve(PUBLIC_PEM))
+                .replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
+        return (java.security.interfaces.RSAPublicKey) KeyFactory.getInstance("RSA")
+                .generatePublic(new java.security.spec.X509EncodedKeySpec(Base64.getDecoder().decode(body)));
+    }
+
     private static String pem(String type, byte[] der) {
         return "-----BEGIN " + type + "-----\n"
                 + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
