@@ -13,6 +13,7 @@ import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.ratelimit.RateLimits;
 import dev.tollgate.session.ChatSession;
 import dev.tollgate.session.SessionMirror;
 import dev.tollgate.streaming.OpenStreams;
@@ -23,6 +24,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -54,6 +56,9 @@ public class ChatTurns {
 
     @Inject
     TurnRecords records;
+
+    @Inject
+    RateLimits rateLimits;
 
     /** Settlement work (database) runs here, off the threads that relay tokens. */
     @Resource
@@ -98,12 +103,16 @@ public class ChatTurns {
         Map<String, Object> filters = filterSchema.check(request.filters());
         String model = pricing.model(request.model());
         OpenStreams.Admission admission = openStreams.admit();
+        UUID turnId = key.turnId(caller);
+        boolean slotTaken = false;
         try {
+            rateLimits.openStream(caller, turnId);
+            slotTaken = true;
             ChatSession session = sessions.open(caller, request.sessionId(), requestId);
             int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
             ChatPrompt prompt = new ChatPrompt(session.id(), model, request.query(), maxTokens, filters, requestId);
             // Hold the most this answer may cost; the actual cost is captured when it ends.
-            Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), requestId,
+            Charge charge = new Charge(turnId, caller.companyId(), caller.userId(), requestId,
                     session.id(), model, pricing.reservation(model, request.query(), maxTokens));
             if (ledger.released(charge)) {
                 throw new ProblemException(409, "Idempotency key spent",
@@ -139,6 +148,9 @@ public class ChatTurns {
             }
         } catch (RuntimeException e) {
             admission.release();
+            if (slotTaken) {
+                rateLimits.closeStream(turnId);
+            }
             throw e;
         }
     }

@@ -3,6 +3,7 @@ package dev.tollgate.chat;
 import dev.tollgate.audit.ChatAudited;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
+import dev.tollgate.ratelimit.RateLimits;
 import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -22,6 +23,9 @@ public class TurnRecords {
     CreditLedger ledger;
 
     @Inject
+    RateLimits rateLimits;
+
+    @Inject
     Event<ChatAudited> audit;
 
     @Inject
@@ -34,6 +38,7 @@ public class TurnRecords {
     @Transactional
     public void ended(Charge charge, long actualCredits, ChatAudited record) {
         long captured = ledger.capture(charge, actualCredits);
+        rateLimits.closeStream(charge.turnId());
         sessions.recordTurn(charge.sessionId(), captured, Instant.now(clock));
         audit.fire(record.withCredits(captured));
     }
@@ -42,6 +47,7 @@ public class TurnRecords {
     @Transactional
     public void failedBeforeFirstToken(Charge charge, ChatAudited record) {
         ledger.release(charge);
+        rateLimits.closeStream(charge.turnId());
         audit.fire(record);
     }
 }

@@ -222,6 +222,24 @@ public class CreditLedger {
         return bookAfterTheFact(LedgerEntry.Kind.CAPTURE, companyId, userId, requestId, credits, key);
     }
 
+    /**
+     * Usage the LLM service reports for a request. A request Tollgate held credits for (a direct
+     * token, or a chat it relayed) settles that hold, once: a hold already settled books nothing
+     * more. A request without a hold is booked after the fact, once per key. True when booked now.
+     */
+    @Transactional
+    public boolean bookReportedUsage(String companyId, String userId, String requestId, long credits, String key) {
+        Reservation hold = requestId == null ? null : reservations.forRequest(requestId);
+        if (hold == null) {
+            return bookUsage(companyId, userId, requestId, credits, key);
+        }
+        if (hold.status() != Reservation.Status.OPEN) {
+            return false;
+        }
+        capture(hold.charge(), credits);
+        return true;
+    }
+
     /** Books what reconciliation found missing, as an ADJUSTMENT, once per key. */
     @Transactional
     public boolean bookAdjustment(String companyId, String userId, String requestId, long credits, String key) {

@@ -49,6 +49,14 @@ public class Reservations {
         return em.find(Reservation.class, turnId);
     }
 
+    /** The newest hold taken for a request, if any. */
+    @Transactional
+    public Reservation forRequest(String requestId) {
+        return em.createQuery("select r from Reservation r where r.requestId = :r order by r.createdAt desc", Reservation.class)
+                .setParameter("r", requestId).setMaxResults(1)
+                .getResultStream().findFirst().orElse(null);
+    }
+
     /** Turn holds past their expiry and still open, oldest first. */
     @Transactional
     public List<Charge> expired(int limit) {

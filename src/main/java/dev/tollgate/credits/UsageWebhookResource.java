@@ -49,7 +49,7 @@ public class UsageWebhookResource {
         signature.verify(timestamp, body, signed);
         UsageEvent event = parse(body);
         long credits = pricing.cost(pricing.model(event.model()), event.promptTokens(), event.completionTokens());
-        boolean booked = ledger.bookUsage(event.companyId(), event.userId(), event.requestId(), credits,
+        boolean booked = ledger.bookReportedUsage(event.companyId(), event.userId(), event.requestId(), credits,
                 "usage:" + event.eventId());
         return Response.status(booked ? 201 : 200).entity(new Booked(event.eventId(), credits, booked)).build();
     }

@@ -25,8 +25,7 @@ class EndpointRolesTest {
 
     /** Open to callers without a user token: they prove themselves another way. */
     private static final Set<String> OPEN_BY_DESIGN = Set.of(
-            "UsageWebhookResource.usage", // HMAC signature of the LLM service
-            "JwksResource.keys");           // public keys are public
+            "UsageWebhookResource.usage"); // HMAC signature of the LLM service
 
     private static final Set<String> KNOWN_ROLES = Set.of(
             Policies.USER, Policies.COMPANY_ADMIN, Policies.AUDITOR, Policies.BILLING_ADMIN);

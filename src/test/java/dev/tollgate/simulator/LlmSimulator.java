@@ -37,6 +37,7 @@ public final class LlmSimulator implements AutoCloseable {
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final Map<String, Used> usageByRequest = new ConcurrentHashMap<>();
+    private volatile DirectAccess direct;
 
     /** What the service used for one request, as its usage report shows it. */
     record Used(String companyId, String userId, String model, int promptTokens, int completionTokens, Instant at) {
@@ -55,6 +56,12 @@ public final class LlmSimulator implements AutoCloseable {
 
     public LlmSimulator start() {
         server.start();
+        return this;
+    }
+
+    /** Accepts browsers' direct calls with tokens Tollgate signed (Option B). */
+    public LlmSimulator withDirectAccess(DirectAccess access) {
+        this.direct = access;
         return this;
     }
 
@@ -118,6 +125,8 @@ public final class LlmSimulator implements AutoCloseable {
                         : usage(used.promptTokens(), used.completionTokens()).build());
             } else if (path.equals("/usage") && method.equals("GET")) {
                 usageReport(ex);
+            } else if (parts.length == 4 && parts[0].equals("direct") && parts[3].equals("stream") && method.equals("POST")) {
+                directChat(ex, parts[2]);
             } else if (path.equals("/chat/stream") && method.equals("POST")) {
                 chat(ex, true);
             } else if (path.equals("/chat") && method.equals("POST")) {
@@ -155,9 +164,38 @@ public final class LlmSimulator implements AutoCloseable {
     private void chat(HttpExchange ex, boolean streaming) throws IOException {
         JsonObject body = readJson(ex.getRequestBody());
         String sessionId = body.getString("session_id");
-        String query = body.getString("query");
         record(ex, sessionId);
-        SimScript script = SimScript.parse(query);
+        serve(ex, streaming, sessionId, body.getString("query"), body.getString("model", "sim-1"), requestId(ex),
+                Integer.MAX_VALUE, (prompt, sent) -> { });
+    }
+
+    /** POST /direct/sessions/{id}/stream from a browser, with a token Tollgate signed. */
+    private void directChat(HttpExchange ex, String sessionId) throws IOException {
+        record(ex, sessionId);
+        if (direct == null) {
+            json(ex, 404, error("not_found", "direct access is not enabled"));
+            return;
+        }
+        JsonObject claims;
+        try {
+            claims = direct.verify(ex.getRequestHeaders().getFirst("Authorization"), sessionId);
+        } catch (DirectAccess.Refused refused) {
+            json(ex, refused.status, error(refused.code, refused.getMessage()));
+            return;
+        }
+        JsonObject body = readJson(ex.getRequestBody());
+        serve(ex, true, sessionId, body.getString("query"), claims.getString("model", "sim-1"), claims.getString("jti"),
+                claims.getInt("max_tokens"), (prompt, sent) -> direct.reportUsage(claims, prompt, sent));
+    }
+
+    /** What a finished answer used, for whoever bills it. */
+    interface UsageSink {
+        void used(int promptTokens, int completionTokens);
+    }
+
+    private void serve(HttpExchange ex, boolean streaming, String sessionId, String query, String model,
+                       String requestId, int tokenBudget, UsageSink billing) throws IOException {
+        SimScript script = SimScript.parse(query).capped(tokenBudget);
         Session session = sessions.get(sessionId);
         switch (script.fault()) {
             case HTTP500 -> {
@@ -177,14 +215,13 @@ public final class LlmSimulator implements AutoCloseable {
             return;
         }
         session.messages().add(message("user", query));
-        String requestId = requestId(ex);
         int prompt = SimText.promptTokens(query);
         SimStream stream = new SimStream(ex, script, query, clock, () -> cancelled.add(requestId),
                 answer -> session.messages().add(message("assistant", answer)),
                 sent -> {
                     if (requestId != null) {
-                        recordUsage(requestId, session.companyId(), session.userId(),
-                                body.getString("model", "sim-1"), prompt, sent);
+                        recordUsage(requestId, session.companyId(), session.userId(), model, prompt, sent);
+                        billing.used(prompt, sent);
                     }
                 });
         if (streaming) {
@@ -273,7 +310,13 @@ public final class LlmSimulator implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         int port = Integer.parseInt(args.length > 0 ? args[0] : System.getenv().getOrDefault("SIM_PORT", "8090"));
-        LlmSimulator sim = new LlmSimulator(port).start();
+        LlmSimulator sim = new LlmSimulator(port);
+        String tollgate = System.getenv("TOLLGATE_URL");
+        String secret = System.getenv("TOLLGATE_WEBHOOK_SECRET");
+        if (tollgate != null && secret != null) {
+            sim.withDirectAccess(new DirectAccess(tollgate, secret));
+        }
+        sim.start();
         System.out.println("LLM simulator listening on http://127.0.0.1:" + sim.port());
         Runtime.getRuntime().addShutdownHook(new Thread(sim::close));
         Thread.currentThread().join();

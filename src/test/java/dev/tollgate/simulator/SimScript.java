@@ -39,4 +39,9 @@ record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconn
                 disconnectAfter,
                 opts.containsKey("no_results"));
     }
+
+    /** The same script producing at most {@code max} tokens (a direct token's budget). */
+    SimScript capped(int max) {
+        return new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults);
+    }
 }

@@ -121,8 +121,12 @@ public final class Api {
 
     /** Opens a streaming chat and hands back the raw line stream, for tests that hang up mid-answer. */
     public static HttpResponse<java.io.InputStream> openStream(String token, Map<String, ?> body) {
+        return openStreamOn(TestEnv.baseUrl(), token, body);
+    }
+
+    public static HttpResponse<java.io.InputStream> openStreamOn(String server, String token, Map<String, ?> body) {
         try {
-            return HTTP.send(request("/api/v1/chat/stream", token)
+            return HTTP.send(requestTo(server, "/api/v1/chat/stream", token)
                     .header("Content-Type", "application/json").header("Accept", "text/event-stream")
                     .POST(json(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {

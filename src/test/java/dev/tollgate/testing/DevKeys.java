@@ -20,6 +20,8 @@ public final class DevKeys {
 
     public static final String PUBLIC_PEM = "dev-jwt-public.pem";
     public static final String PRIVATE_PEM = "dev-jwt-private.pem";
+    /** Tollgate's own keystore for Option B tokens (first key alias: tollgate-1). */
+    public static final String LLM_KEYSTORE = "llm-signing.p12";
 
     private DevKeys() {
     }
@@ -57,8 +59,39 @@ public final class DevKeys {
                 + "\n-----END " + type + "-----\n";
     }
 
-    /** Used by the build (process-test-classes) and by bin/dev. */
+    /** Makes the LLM token keystore with its first key, once. */
+    public static void ensureKeystore(Path dir, String password) throws IOException, InterruptedException {
+        if (!Files.exists(dir.resolve(LLM_KEYSTORE))) {
+            addSigningKey(dir.resolve(LLM_KEYSTORE), password, "tollgate-1");
+        }
+    }
+
+    /** Adds a new RSA key to the keystore, the way an operator rotates Tollgate's signing key. */
+    public static void addSigningKey(Path keystore, String password, String alias) throws IOException, InterruptedException {
+        Files.createDirectories(keystore.toAbsolutePath().getParent());
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
+                "-dname", "CN=" + alias, "-storetype", "PKCS12", "-keystore", keystore.toString(),
+                "-storepass", password, "-keypass", password)
+                .redirectErrorStream(true).start();
+        String output = new String(keytool.getInputStream().readAllBytes());
+        if (keytool.waitFor() != 0) {
+            throw new IOException("keytool failed: " + output);
+        }
+    }
+
+    /**
+     * Used by the build (process-test-classes) and by bin/dev: {@code DIR [KEYSTORE_PASSWORD]}, or
+     * {@code --keystore FILE PASSWORD} for a keystore of its own.
+     */
     public static void main(String[] args) throws Exception {
+        if (args[0].equals("--keystore")) {
+            addSigningKey(Path.of(args[1]), args[2], "tollgate-1");
+            return;
+        }
         ensure(Path.of(args[0]));
+        if (args.length > 1) {
+            ensureKeystore(Path.of(args[0]), args[1]);
+        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.testing;
 
+import dev.tollgate.simulator.DirectAccess;
 import dev.tollgate.simulator.LlmSimulator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,9 @@ public final class Simulator {
     public static synchronized LlmSimulator get() {
         if (instance == null) {
             try {
-                instance = new LlmSimulator(Integer.getInteger("tollgate.sim.port", 19090)).start();
+                instance = new LlmSimulator(Integer.getInteger("tollgate.sim.port", 19090))
+                        .withDirectAccess(new DirectAccess(TestEnv.baseUrl(), System.getProperty("tollgate.webhook.secret")))
+                        .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the LLM simulator", e);
             }

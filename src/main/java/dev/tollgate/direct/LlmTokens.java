@@ -1,0 +1,125 @@
+package dev.tollgate.direct;
+
+import dev.tollgate.audit.ChatAudited;
+import dev.tollgate.auth.Caller;
+import dev.tollgate.credits.Charge;
+import dev.tollgate.credits.CreditLedger;
+import dev.tollgate.credits.Hold;
+import dev.tollgate.credits.InsufficientCredits;
+import dev.tollgate.credits.Pricing;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.session.SessionMirror;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.Signature;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Base64;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Issues the short-lived token of Option B. Before signing, the credits the budget may cost are
+ * held, exactly as for a chat through Tollgate; the LLM service's usage webhook for the token's
+ * request captures the actual cost, and a token never used is released when its hold expires.
+ */
+@ApplicationScoped
+public class LlmTokens {
+
+    /** The token, and where and until when it works. */
+    public record Issued(String token, Instant expiresAt, String streamUrl, String requestId, int maxTokens) {
+    }
+
+    /** Tokens live five minutes at most, whatever the configuration says. */
+    static final long MAX_TTL_SECONDS = 300;
+
+    @Inject
+    SigningKeys keys;
+
+    @Inject
+    SessionMirror sessions;
+
+    @Inject
+    CreditLedger ledger;
+
+    @Inject
+    Pricing pricing;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Event<ChatAudited> audit;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.llm-token.ttl-seconds", defaultValue = "300")
+    long ttlSeconds;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.llm-token.issuer", defaultValue = "tollgate")
+    String issuer;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.llm-token.audience", defaultValue = "llm-service")
+    String audience;
+
+    /** Where browsers reach the LLM service directly (it is private for everything else). */
+    @Inject
+    @ConfigProperty(name = "tollgate.llm.direct-url")
+    String directUrl;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.chat.default-max-tokens", defaultValue = "512")
+    int defaultMaxTokens;
+
+    public Issued issue(Caller caller, UUID sessionId, Integer maxTokens, String requestedModel, String requestId) {
+        SigningKeys.Key key = keys.signing().orElseThrow(() -> new ProblemException(503, "Direct access not configured",
+                "This server has no signing key for LLM tokens (TOLLGATE_LLM_TOKEN_KEYSTORE)."));
+        sessions.owned(caller, sessionId);
+        String model = pricing.model(requestedModel);
+        int budget = maxTokens != null ? maxTokens : defaultMaxTokens;
+        Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId, sessionId, model,
+                pricing.reservation(model, "", budget));
+        Hold hold = ledger.reserve(charge);
+        if (hold == Hold.INSUFFICIENT_CREDITS) {
+            throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
+        }
+        if (!hold.held()) {
+            throw new ProblemException(402, "Spending limit reached",
+                    "This token's budget needs " + charge.credits() + " credits, more than your spending limit leaves.");
+        }
+        Instant now = clock.instant();
+        Instant expires = now.plusSeconds(Math.min(ttlSeconds, MAX_TTL_SECONDS));
+        String claims = Json.createObjectBuilder()
+                .add("iss", issuer).add("aud", audience).add("sub", caller.userId())
+                .add("company_id", caller.companyId()).add("sid", sessionId.toString()).add("jti", requestId)
+                .add("model", model).add("max_tokens", budget)
+                .add("iat", now.getEpochSecond()).add("exp", expires.getEpochSecond())
+                .build().toString();
+        String token = sign(key, claims);
+        audit.fire(new ChatAudited("llm_token.issue", caller.companyId(), caller.userId(), requestId, sessionId,
+                null, null, null, "ok", null));
+        return new Issued(token, expires, directUrl + "/direct/sessions/" + sessionId + "/stream", requestId, budget);
+    }
+
+    private static String sign(SigningKeys.Key key, String claims) {
+        String header = Json.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").add("kid", key.id()).build().toString();
+        String input = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
+        try {
+            Signature rsa = Signature.getInstance("SHA256withRSA");
+            rsa.initSign(key.privateKey());
+            rsa.update(input.getBytes(StandardCharsets.US_ASCII));
+            return input + "." + b64(rsa.sign());
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException("cannot sign an LLM token", e);
+        }
+    }
+
+    private static String b64(byte[] bytes) {
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}
