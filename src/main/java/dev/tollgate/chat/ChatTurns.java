@@ -1,6 +1,6 @@
 package dev.tollgate.chat;
 
-import dev.tollgate.audit.ChatAudited;
+import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
@@ -12,6 +12,7 @@ import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.TokenStream;
+import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.ratelimit.RateLimits;
 import dev.tollgate.session.ChatSession;
@@ -24,6 +25,7 @@ import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
+import java.util.TreeSet;
 import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -60,6 +62,9 @@ public class ChatTurns {
     @Inject
     RateLimits rateLimits;
 
+    @Inject
+    CurrentRequest currentRequest;
+
     /** Settlement work (database) runs here, off the threads that relay tokens. */
     @Resource
     ManagedExecutorService executor;
@@ -73,19 +78,19 @@ public class ChatTurns {
 
     void stream(Caller caller, ChatRequest request, TurnKey key, SseClient client) {
         String requestId = key.requestId();
-        StartedTurn turn = begin(caller, request, key);
+        StartedTurn turn = begin(caller, request, key, "chat.stream");
         client.prepare(requestId, turn.session().id());
         SseRelay relay = new SseRelay(client.sink(), client.sse(),
                 new SseRelay.Ids(requestId, turn.session().id(), turn.startNanos(), turn.gatewayOverheadMs()),
-                settlement(turn, "chat.stream"));
+                settlement(turn));
         turn.admission().watch(relay);
         relay.start(turn.stream(), turn.notice());
     }
 
     CompletionStage<ChatAnswer> answer(Caller caller, ChatRequest request, TurnKey key) {
         String requestId = key.requestId();
-        StartedTurn turn = begin(caller, request, key);
-        AnswerCollector collector = new AnswerCollector(settlement(turn, "chat.answer"), turn.stream());
+        StartedTurn turn = begin(caller, request, key, "chat.answer");
+        AnswerCollector collector = new AnswerCollector(settlement(turn), turn.stream());
         turn.admission().watch(collector);
         turn.stream().forwardTo(collector);
         return collector.result().thenApply(collected -> new ChatAnswer(requestId, turn.session().id(),
@@ -93,11 +98,17 @@ public class ChatTurns {
                 turn.notice()));
     }
 
-    private Settlement settlement(StartedTurn turn, String action) {
-        return new Settlement(turn, action, pricing, ledger, records, executor);
+    private Settlement settlement(StartedTurn turn) {
+        return new Settlement(turn, pricing, ledger, records, executor);
     }
 
-    private StartedTurn begin(Caller caller, ChatRequest request, TurnKey key) {
+    /** Who asks, captured on the request thread: the settlement runs after the request has gone. */
+    private AuditEntry.Who who(Caller caller) {
+        return new AuditEntry.Who(caller.companyId(), caller.userId(), String.join(",", new TreeSet<>(caller.roles())),
+                currentRequest.clientAddress(), currentRequest.userAgent());
+    }
+
+    private StartedTurn begin(Caller caller, ChatRequest request, TurnKey key, String action) {
         long start = System.nanoTime();
         String requestId = key.requestId();
         Map<String, Object> filters = filterSchema.check(request.filters());
@@ -139,11 +150,14 @@ public class ChatTurns {
                     notice = new StreamEvents.Notice("session_recreated", SESSION_RECREATED);
                     stream = firstEvent(prompt);
                 }
-                return new StartedTurn(caller, session, prompt, charge, stream, notice, start, overheadMs, admission);
+                long ttftMs = (System.nanoTime() - start) / 1_000_000;
+                return new StartedTurn(action, caller, who(caller), session, prompt, charge, stream, notice, start, overheadMs,
+                        ttftMs, admission);
             } catch (LlmException failure) {
                 // nothing of the answer exists: the caller pays nothing
-                records.failedBeforeFirstToken(charge, new ChatAudited("chat", caller.companyId(), caller.userId(),
-                        requestId, session.id(), null, null, 0L, failure.code(), (System.nanoTime() - start) / 1_000_000));
+                records.failedBeforeFirstToken(charge, AuditEntry.of(action, who(caller), requestId, session.id(),
+                        failure.code()).withUsage(model, null, null, 0L)
+                        .withTimes((System.nanoTime() - start) / 1_000_000, null));
                 throw failure;
             }
         } catch (RuntimeException e) {

@@ -1,6 +1,6 @@
 package dev.tollgate.chat;
 
-import dev.tollgate.audit.ChatAudited;
+import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.Usage;
@@ -19,16 +19,13 @@ import java.util.concurrent.RejectedExecutionException;
 final class Settlement implements RelayListener {
 
     private final StartedTurn turn;
-    private final String action;
     private final Pricing pricing;
     private final CreditLedger ledger;
     private final TurnRecords records;
     private final Executor executor;
 
-    Settlement(StartedTurn turn, String action, Pricing pricing, CreditLedger ledger, TurnRecords records,
-               Executor executor) {
+    Settlement(StartedTurn turn, Pricing pricing, CreditLedger ledger, TurnRecords records, Executor executor) {
         this.turn = turn;
-        this.action = action;
         this.pricing = pricing;
         this.ledger = ledger;
         this.records = records;
@@ -68,11 +65,11 @@ final class Settlement implements RelayListener {
         try {
             Usage usage = outcome.usage();
             records.ended(turn.charge(), cost(usage, outcome.tokensDelivered()),
-                    new ChatAudited(action, turn.caller().companyId(), turn.caller().userId(),
-                            turn.charge().requestId(), turn.charge().sessionId(),
-                            usage == null ? null : usage.promptTokens(),
-                            usage == null ? outcome.tokensDelivered() : usage.completionTokens(),
-                            null, outcome.completed() ? "ok" : outcome.status(), turn.elapsedMs()));
+                    AuditEntry.of(turn.action(), turn.who(), turn.charge().requestId(), turn.charge().sessionId(),
+                                    outcome.completed() ? "ok" : outcome.status())
+                            .withUsage(turn.prompt().model(), usage == null ? null : usage.promptTokens(),
+                                    usage == null ? outcome.tokensDelivered() : usage.completionTokens(), null)
+                            .withTimes(turn.elapsedMs(), turn.ttftMs()));
         } finally {
             turn.admission().release();
         }

@@ -1,6 +1,6 @@
 package dev.tollgate.chat;
 
-import dev.tollgate.audit.ChatAudited;
+import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.ratelimit.RateLimits;
@@ -26,7 +26,7 @@ public class TurnRecords {
     RateLimits rateLimits;
 
     @Inject
-    Event<ChatAudited> audit;
+    Event<AuditEntry> audit;
 
     @Inject
     Clock clock;
@@ -36,7 +36,7 @@ public class TurnRecords {
      * (once: a completed answer was captured already), the mirror and the audit row follow.
      */
     @Transactional
-    public void ended(Charge charge, long actualCredits, ChatAudited record) {
+    public void ended(Charge charge, long actualCredits, AuditEntry record) {
         long captured = ledger.capture(charge, actualCredits);
         rateLimits.closeStream(charge.turnId());
         sessions.recordTurn(charge.sessionId(), captured, Instant.now(clock));
@@ -45,7 +45,7 @@ public class TurnRecords {
 
     /** No token was produced: the hold is released and the failure audited. */
     @Transactional
-    public void failedBeforeFirstToken(Charge charge, ChatAudited record) {
+    public void failedBeforeFirstToken(Charge charge, AuditEntry record) {
         ledger.release(charge);
         rateLimits.closeStream(charge.turnId());
         audit.fire(record);

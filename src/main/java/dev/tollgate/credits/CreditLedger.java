@@ -1,6 +1,8 @@
 package dev.tollgate.credits;
 
+import dev.tollgate.audit.AuditEntry;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -36,6 +38,9 @@ public class CreditLedger {
 
     @Inject
     Reservations reservations;
+
+    @Inject
+    Event<AuditEntry> audit;
 
     /** Credits a company's pool starts with the first time it is seen (0 in production). */
     @Inject
@@ -88,6 +93,7 @@ public class CreditLedger {
         }
         long captured = captureOpen(hold, actualCredits);
         hold.settle(Reservation.Status.CAPTURED, captured, clock.instant());
+        audited("reservation.captured", hold, captured);
         return captured;
     }
 
@@ -98,6 +104,7 @@ public class CreditLedger {
         if (hold != null && hold.status() == Reservation.Status.OPEN) {
             releaseOpen(hold);
             hold.settle(Reservation.Status.RELEASED, 0, clock.instant());
+            audited("reservation.released", hold, 0);
         }
     }
 
@@ -119,6 +126,13 @@ public class CreditLedger {
             releaseOpen(hold);
         }
         hold.settle(Reservation.Status.EXPIRED, captured, clock.instant());
+        audited("reservation.expired", hold, captured);
+    }
+
+    /** Every settlement is audited in its own transaction: the row exists exactly when the entries do. */
+    private void audited(String action, Reservation hold, long captured) {
+        audit.fire(AuditEntry.of(action, AuditEntry.Who.of(hold.companyId(), hold.userId()), hold.requestId(),
+                hold.sessionId(), "ok").withUsage(hold.model(), null, null, captured));
     }
 
     private long captureOpen(Reservation hold, long actualCredits) {
@@ -149,6 +163,8 @@ public class CreditLedger {
         addToPool(companyId, credits);
         em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.GRANT, credits,
                 new Charge(null, companyId, grantedBy, null, null, null, credits), key, Instant.now(clock)));
+        audit.fire(AuditEntry.of("credits.grant", AuditEntry.Who.of(companyId, grantedBy), null, null, "ok")
+                .withCredits(credits));
         return true;
     }
 
@@ -230,20 +246,29 @@ public class CreditLedger {
     @Transactional
     public boolean bookReportedUsage(String companyId, String userId, String requestId, long credits, String key) {
         Reservation hold = requestId == null ? null : reservations.forRequest(requestId);
+        boolean booked;
         if (hold == null) {
-            return bookUsage(companyId, userId, requestId, credits, key);
+            booked = bookUsage(companyId, userId, requestId, credits, key);
+        } else {
+            booked = hold.status() == Reservation.Status.OPEN;
+            if (booked) {
+                capture(hold.charge(), credits);
+            }
         }
-        if (hold.status() != Reservation.Status.OPEN) {
-            return false;
-        }
-        capture(hold.charge(), credits);
-        return true;
+        audit.fire(AuditEntry.of("usage.reported", AuditEntry.Who.of(companyId, userId), requestId, null,
+                booked ? "ok" : "duplicate").withCredits(booked ? credits : 0));
+        return booked;
     }
 
     /** Books what reconciliation found missing, as an ADJUSTMENT, once per key. */
     @Transactional
     public boolean bookAdjustment(String companyId, String userId, String requestId, long credits, String key) {
-        return bookAfterTheFact(LedgerEntry.Kind.ADJUSTMENT, companyId, userId, requestId, credits, key);
+        boolean booked = bookAfterTheFact(LedgerEntry.Kind.ADJUSTMENT, companyId, userId, requestId, credits, key);
+        if (booked) {
+            audit.fire(AuditEntry.of("reconciliation.adjustment", AuditEntry.Who.job(companyId), requestId, null, "ok")
+                    .withCredits(credits));
+        }
+        return booked;
     }
 
     /** Credits booked for a request: captures (webhook usage included) and adjustments. */

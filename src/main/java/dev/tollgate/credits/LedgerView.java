@@ -1,5 +1,6 @@
 package dev.tollgate.credits;
 
+import dev.tollgate.platform.Csv;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -17,18 +18,9 @@ public record LedgerView(List<Entry> items, String nextCursor) {
 
         /** One CSV line; text fields quoted where they need it. */
         String csv() {
-            return String.join(",", String.valueOf(id), kind, String.valueOf(amount), quoted(requestId),
-                    sessionId == null ? "" : sessionId.toString(), quoted(userId), quoted(model), createdAt.toString());
+            return Csv.line(id, kind, amount, requestId, sessionId, userId, model, createdAt);
         }
 
         static final String CSV_HEADER = "id,kind,amount,request_id,session_id,user_id,model,created_at";
-
-        private static String quoted(String value) {
-            if (value == null) {
-                return "";
-            }
-            boolean needs = value.contains(",") || value.contains("\"") || value.contains("\n") || value.contains("\r");
-            return needs ? '"' + value.replace("\"", "\"\"") + '"' : value;
-        }
     }
 }

@@ -1,6 +1,6 @@
 package dev.tollgate.direct;
 
-import dev.tollgate.audit.ChatAudited;
+import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
@@ -53,7 +53,7 @@ public class LlmTokens {
     Clock clock;
 
     @Inject
-    Event<ChatAudited> audit;
+    Event<AuditEntry> audit;
 
     @Inject
     @ConfigProperty(name = "tollgate.llm-token.ttl-seconds", defaultValue = "300")
@@ -101,8 +101,8 @@ public class LlmTokens {
                 .add("iat", now.getEpochSecond()).add("exp", expires.getEpochSecond())
                 .build().toString();
         String token = sign(key, claims);
-        audit.fire(new ChatAudited("llm_token.issue", caller.companyId(), caller.userId(), requestId, sessionId,
-                null, null, null, "ok", null));
+        audit.fire(AuditEntry.of("llm_token.issue", AuditEntry.Who.of(caller.companyId(), caller.userId()), requestId,
+                sessionId, "ok").withUsage(model, null, budget, charge.credits()));
         return new Issued(token, expires, directUrl + "/direct/sessions/" + sessionId + "/stream", requestId, budget);
     }
 

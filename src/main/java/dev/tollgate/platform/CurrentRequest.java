@@ -27,4 +27,18 @@ public class CurrentRequest {
         }
         return id.toString();
     }
+
+    /** The address the request came from (Liberty's remoteIp settings decide whether proxies' headers count). */
+    public String clientAddress() {
+        return request.getRemoteAddr();
+    }
+
+    public String userAgent() {
+        return request.getHeader("User-Agent");
+    }
+
+    /** "POST /api/v1/chat/stream": what was asked for, without the query string. */
+    public String target() {
+        return request.getMethod() + " " + request.getRequestURI();
+    }
 }

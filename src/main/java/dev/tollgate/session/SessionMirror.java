@@ -1,10 +1,12 @@
 package dev.tollgate.session;
 
+import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.Policies;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.platform.ProblemException;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
@@ -28,6 +30,9 @@ public class SessionMirror {
     @Inject
     Clock clock;
 
+    @Inject
+    Event<AuditEntry> audit;
+
     /**
      * The caller's session with that id, or a new one when no id is given. Someone else's session
      * answers exactly like a missing one, so ids leak nothing.
@@ -45,6 +50,7 @@ public class SessionMirror {
         ChatSession session = new ChatSession(id, caller.userId(), caller.companyId(),
                 Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.MICROS));
         em.persist(session);
+        audit.fire(AuditEntry.of("session.create", AuditEntry.Who.of(caller.companyId(), caller.userId()), requestId, id, "ok"));
         return session;
     }
 
@@ -99,6 +105,8 @@ public class SessionMirror {
         ChatSession session = owned(caller, sessionId);
         llm.deleteSession(sessionId, requestId);
         em.remove(session);
+        audit.fire(AuditEntry.of("session.delete", AuditEntry.Who.of(caller.companyId(), caller.userId()), requestId,
+                sessionId, "ok"));
     }
 
     /** Called inside the caller's transaction when there is one (the settlement's). */

@@ -54,7 +54,7 @@ class AbandonedTurnsIT {
     @Test
     void anAbandonedHoldIsCapturedAtWhatTheLlmServiceReports() {
         DevJwt user = userWithPool();
-        await().until(() -> !Db.rows("select id from audit_event where user_id = ?", user.subject()).isEmpty());
+        await().until(() -> !Db.rows("select id from audit_event where user_id = ? and action = 'chat.stream'", user.subject()).isEmpty());
         long before = balance(user.company());
         String requestId = abandonHold(user);
         Simulator.get().recordUsage(requestId, 1000, 1000); // 10 + 30 credits for sim-1
@@ -71,7 +71,7 @@ class AbandonedTurnsIT {
     @Test
     void anAbandonedHoldTheLlmServiceKnowsNothingOfIsReleased() {
         DevJwt user = userWithPool();
-        await().until(() -> !Db.rows("select id from audit_event where user_id = ?", user.subject()).isEmpty());
+        await().until(() -> !Db.rows("select id from audit_event where user_id = ? and action = 'chat.stream'", user.subject()).isEmpty());
         long before = balance(user.company());
         String requestId = abandonHold(user);
 

@@ -93,7 +93,7 @@ class ChatStreamIT {
 
         // The relay settles after the last event is written; the client may read it first.
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(
-                Db.rows("select * from audit_event where request_id = ?", requestId)).hasSize(1));
+                Db.rows("select * from audit_event where request_id = ? and action = 'chat.stream'", requestId)).hasSize(1));
 
         var session = Db.rows("select * from chat_session where id = ?", sessionId).get(0);
         assertThat(session.get("user_id")).isEqualTo(user.subject());
@@ -112,8 +112,15 @@ class ChatStreamIT {
         assertThat(((Number) balance.get("balance")).longValue()).isEqualTo(999);
         assertThat(((Number) balance.get("total")).longValue()).isEqualTo(999);
 
-        var audit = Db.rows("select * from audit_event where request_id = ?", requestId).get(0);
-        assertThat(audit.get("action")).isEqualTo("chat.stream");
+        var audit = Db.rows("select * from audit_event where request_id = ? and action = 'chat.stream'", requestId).get(0);
+        assertThat(audit.get("model")).isEqualTo("sim-1");
+        assertThat(audit.get("roles")).isEqualTo("user");
+        assertThat(audit.get("client_address")).isNotNull();
+        assertThat(((Number) audit.get("ttft_ms")).longValue()).isBetween(0L, ((Number) audit.get("latency_ms")).longValue());
+        // the session it opened and the hold it settled are audited with the same request id
+        assertThat(Db.rows("select action from audit_event where request_id = ? order by id", requestId))
+                .extracting(row -> row.get("action"))
+                .containsExactlyInAnyOrder("session.create", "reservation.captured", "chat.stream");
         assertThat(audit.get("outcome")).isEqualTo("ok");
         assertThat(audit.get("user_id")).isEqualTo(user.subject());
         assertThat(((Number) audit.get("completion_tokens")).intValue()).isEqualTo(3);
@@ -154,7 +161,7 @@ class ChatStreamIT {
         assertThat(answer.status()).isEqualTo(200);
         String requestId = answer.only("meta").json().getString("request_id");
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(
-                Db.rows("select * from audit_event where request_id = ?", requestId)).hasSize(1));
+                Db.rows("select * from audit_event where request_id = ? and action = 'chat.stream'", requestId)).hasSize(1));
 
         assertThat(Db.rowsContaining(marker)).isZero();
         assertThat(Db.rowsContaining(requestId)).as("the search itself finds what is stored").isPositive();

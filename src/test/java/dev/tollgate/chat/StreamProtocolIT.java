@@ -104,13 +104,13 @@ class StreamProtocolIT {
         long cancelMs = (System.nanoTime() - hungUp) / 1_000_000;
         System.out.println("upstream cancelled " + cancelMs + " ms after the client hung up");
 
-        await().untilAsserted(() -> assertThat(Db.rows("select outcome, completion_tokens, credits from audit_event where request_id = ?",
+        await().untilAsserted(() -> assertThat(Db.rows("select outcome, completion_tokens, credits from audit_event where request_id = ? and action = 'chat.stream'",
                 requestId)).singleElement().satisfies(row -> {
                     assertThat(row.get("outcome")).isEqualTo("client_disconnected");
                     assertThat(((Number) row.get("completion_tokens")).intValue()).isBetween(3, 399);
                 }));
         // What was delivered is captured, the rest of the hold released: the entries say so.
-        long audited = ((Number) Db.rows("select credits from audit_event where request_id = ?", requestId)
+        long audited = ((Number) Db.rows("select credits from audit_event where request_id = ? and action = 'chat.stream'", requestId)
                 .get(0).get("credits")).longValue();
         var entries = Db.rows("select kind, amount from ledger_entry where request_id = ? order by id", requestId);
         assertThat(entries).extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");

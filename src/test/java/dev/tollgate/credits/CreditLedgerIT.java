@@ -41,7 +41,8 @@ class CreditLedgerIT {
                 // the ledger itself: leave out the package's HTTP edge and its LLM-facing job
                 .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
                         LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
-                .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class)
+                .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class,
+                        dev.tollgate.audit.AuditEntry.class, dev.tollgate.audit.AuditEntry.Who.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }

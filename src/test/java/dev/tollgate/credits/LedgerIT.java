@@ -34,7 +34,7 @@ class LedgerIT {
     private static void chat(DevJwt user) {
         String token = user.sign(TestEnv.keysDir());
         assertThat(Chats.stream(token, "ledger me [[sim tokens=2]]").status()).isEqualTo(200);
-        await().until(() -> !Db.rows("select id from audit_event where user_id = ?", user.subject()).isEmpty());
+        await().until(() -> !Db.rows("select id from audit_event where user_id = ? and action = 'chat.stream'", user.subject()).isEmpty());
     }
 
     @Test

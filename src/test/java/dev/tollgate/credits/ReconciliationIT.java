@@ -33,7 +33,7 @@ class ReconciliationIT {
         DevJwt user = TestEnv.newUser();
         String token = user.sign(TestEnv.keysDir());
         assertThat(Chats.stream(token, "billed through Tollgate [[sim tokens=3]]").status()).isEqualTo(200);
-        await().until(() -> !Db.rows("select id from audit_event where user_id = ?", user.subject()).isEmpty());
+        await().until(() -> !Db.rows("select id from audit_event where user_id = ? and action = 'chat.stream'", user.subject()).isEmpty());
         String missed = "direct-" + UUID.randomUUID();
         // A direct call whose webhook never arrived: 2,000 prompt + 1,000 completion tokens = 50 credits.
         Simulator.get().recordUsage(missed, user.company(), user.subject(), "sim-1", 2000, 1000);

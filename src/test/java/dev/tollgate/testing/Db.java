@@ -42,6 +42,18 @@ public final class Db {
         }
     }
 
+    /** Runs a statement that returns no rows (DDL, or a change a test makes behind Tollgate's back). */
+    public static void execute(String sql, Object... params) {
+        try (Connection c = connect(); PreparedStatement st = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                st.setObject(i + 1, params[i]);
+            }
+            st.execute();
+        } catch (SQLException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** How many rows of any table in the schema contain the text, wherever it is stored. */
     public static long rowsContaining(String text) {
         long total = 0;

@@ -1,0 +1,59 @@
+package dev.tollgate.audit;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.HexFormat;
+
+/**
+ * The hash of a sealed row: SHA-256 over its canonical content, which ends with the previous
+ * row's hash. Each field is written as its length, a colon and its characters (null as "-"), so
+ * no value can be shifted into its neighbour. The chain of a company starts from 64 zeros.
+ */
+public final class AuditChain {
+
+    public static final String GENESIS = "0".repeat(64);
+
+    /** Columns in the order they are hashed; a query reading rows to hash selects these. */
+    static final String COLUMNS = "id, occurred_at, company_id, user_id, roles, action, target, request_id, session_id, "
+            + "model, prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms, client_address, user_agent";
+
+    private AuditChain() {
+    }
+
+    /** Hashes the row at the result set's cursor (selected with {@link #COLUMNS}) at this place of the chain. */
+    static String hash(ResultSet row, long seq, String previousHash) throws SQLException {
+        StringBuilder canonical = new StringBuilder();
+        field(canonical, Long.toString(seq));
+        Instant at = row.getTimestamp("occurred_at").toInstant().truncatedTo(ChronoUnit.MICROS);
+        field(canonical, at.toString());
+        for (String column : new String[] {"company_id", "user_id", "roles", "action", "target", "request_id",
+                "session_id", "model", "prompt_tokens", "completion_tokens", "credits", "outcome", "latency_ms",
+                "ttft_ms", "client_address", "user_agent"}) {
+            field(canonical, row.getString(column));
+        }
+        field(canonical, previousHash);
+        return sha256(canonical.toString());
+    }
+
+    static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 unavailable", e);
+        }
+    }
+
+    private static void field(StringBuilder out, String value) {
+        if (value == null) {
+            out.append('-');
+        } else {
+            out.append(value.length()).append(':').append(value);
+        }
+        out.append('|');
+    }
+}
