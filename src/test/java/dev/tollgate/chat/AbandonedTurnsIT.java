@@ -27,7 +27,10 @@ class AbandonedTurnsIT {
                 .get(0).get("balance")).longValue();
     }
 
+    /** The hold's status, after checking its expiry was audited with the settlement. */
     private static Object statusOf(String requestId) {
+        assertThat(Db.rows("select 1 from audit_event where request_id = ? and action = 'reservation.expired'", requestId))
+                .hasSize(1);
         return Db.rows("select status from credit_reservation where request_id = ?", requestId).get(0).get("status");
     }
 

@@ -47,6 +47,8 @@ class ReconciliationIT {
         var adjustments = Db.rows("select amount from ledger_entry where request_id = ? and kind = 'ADJUSTMENT'", missed);
         assertThat(adjustments).hasSize(1);
         assertThat(((Number) adjustments.get(0).get("amount")).longValue()).isEqualTo(-50);
+        assertThat(Db.rows("select credits from audit_event where request_id = ? and action = 'reconciliation.adjustment'",
+                missed)).extracting(row -> ((Number) row.get("credits")).longValue()).containsExactly(50L);
         assertThat(second.getInt("checked")).isGreaterThanOrEqualTo(first.getInt("checked"));
         assertThat(Db.rows("select id from ledger_entry where request_id = ?", missed)).hasSize(1);
         var shown = Api.parse(Api.get("/api/v1/admin/credits/reconciliation", admin).body());

@@ -59,6 +59,9 @@ class UsageWebhookIT {
         assertThat(Api.parse(first.body()).getJsonNumber("credits").longValue()).isEqualTo(70);
         assertThat(balance(company)).isEqualTo(1000 - 70);
         assertThat(Db.rows("select id from ledger_entry where idempotency_key = ?", "usage:" + eventId)).hasSize(1);
+        // both deliveries are audited, in the transaction that booked (or refused to book) them
+        assertThat(Db.rows("select outcome from audit_event where company_id = ? and action = 'usage.reported' order by id",
+                company)).extracting(row -> row.get("outcome")).containsExactly("ok", "duplicate");
     }
 
     @Test

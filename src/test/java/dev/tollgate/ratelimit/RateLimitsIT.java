@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
@@ -71,6 +72,9 @@ class RateLimitsIT {
         assertThat(Api.parse(companyFull.body()).getString("detail")).contains("company");
         // Another company is untouched.
         assertThat(credits(0, TestEnv.newUser().sign(TestEnv.keysDir())).statusCode()).isEqualTo(200);
+        // and every refusal is in the audit log
+        await().untilAsserted(() -> assertThat(Db.rows("select 1 from audit_event where company_id = ? "
+                + "and action = 'request.denied' and outcome = '429'", alice.company())).hasSize(3));
     }
 
     @Test
