@@ -7,6 +7,7 @@ import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemResponses;
 import dev.tollgate.platform.RequestIds;
+import dev.tollgate.ratelimit.CountedWithStream;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -43,6 +44,7 @@ public class ChatResource {
 
     /** Streams the answer as Server-Sent Events (docs/streaming.md). */
     @POST
+    @CountedWithStream
     @Path("stream")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.SERVER_SENT_EVENTS)
@@ -53,6 +55,7 @@ public class ChatResource {
 
     /** The whole answer as one JSON document; the request is suspended, not parked, while it streams in. */
     @POST
+    @CountedWithStream
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
     public void answer(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,

@@ -7,11 +7,24 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
-/** The configured default limits, and a company's own where a billing admin set them. */
+/**
+ * The configured default limits, and a company's own where a billing admin set them. Read on
+ * every counted request, so kept for a few seconds per server: a change reaches the server it was
+ * made on at once and the others within {@link #CACHE_NANOS}.
+ */
 @ApplicationScoped
 public class CompanyLimits {
+
+    static final long CACHE_NANOS = 5_000_000_000L;
+
+    private record Cached(Limits limits, long readAt) {
+    }
+
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
@@ -38,6 +51,16 @@ public class CompanyLimits {
     /** The limits applying to the company: its own where set, the defaults elsewhere. */
     @Transactional
     public Limits of(String companyId) {
+        Cached cached = cache.get(companyId);
+        if (cached != null && System.nanoTime() - cached.readAt() < CACHE_NANOS) {
+            return cached.limits();
+        }
+        Limits read = read(companyId);
+        cache.put(companyId, new Cached(read, System.nanoTime()));
+        return read;
+    }
+
+    private Limits read(String companyId) {
         List<?> rows = em.createNativeQuery("""
                         select company_requests_per_min, company_max_streams, user_requests_per_min, user_max_streams
                         from rate_limit where company_id = ?1""")
@@ -61,6 +84,7 @@ public class CompanyLimits {
                 .setParameter(1, companyId).setParameter(2, companyRpm).setParameter(3, companyStreams)
                 .setParameter(4, userRpm).setParameter(5, userStreams).setParameter(6, clock.instant())
                 .executeUpdate();
+        cache.remove(companyId);
     }
 
     private static int or(Object own, int fallback) {

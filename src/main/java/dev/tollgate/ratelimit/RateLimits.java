@@ -53,7 +53,10 @@ public class RateLimits {
     /** Counts one request of the caller, or refuses it with 429. */
     @Transactional
     public void admitRequest(Caller caller) {
-        Limits applying = limits.of(caller.companyId());
+        countRequest(caller, limits.of(caller.companyId()));
+    }
+
+    private void countRequest(Caller caller, Limits applying) {
         Instant window = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         if (!count("company:" + caller.companyId(), window, applying.companyRequestsPerMinute())) {
             throw tooMany("Your company has used its " + applying.companyRequestsPerMinute() + " requests of this minute.",
@@ -65,10 +68,14 @@ public class RateLimits {
         }
     }
 
-    /** Takes a stream slot for this turn, or refuses with 429. Taking the same turn's slot again is a no-op. */
+    /**
+     * Counts the request and takes a stream slot for this turn, or refuses with 429. Taking the
+     * same turn's slot again is a no-op.
+     */
     @Transactional
     public void openStream(Caller caller, UUID turnId) {
         Limits applying = limits.of(caller.companyId());
+        countRequest(caller, applying);
         em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
                 .setParameter(1, "streams:" + caller.companyId()).getSingleResult();
         Instant now = clock.instant();

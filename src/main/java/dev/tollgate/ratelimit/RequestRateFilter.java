@@ -8,6 +8,8 @@ import jakarta.inject.Inject;
 import jakarta.ws.rs.Priorities;
 import jakarta.ws.rs.container.ContainerRequestContext;
 import jakarta.ws.rs.container.ContainerRequestFilter;
+import jakarta.ws.rs.container.ResourceInfo;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.ext.Provider;
 
 /**
@@ -25,9 +27,14 @@ public class RequestRateFilter implements ContainerRequestFilter {
     @Inject
     RateLimits rateLimits;
 
+    @Context
+    ResourceInfo resource;
+
     @Override
     public void filter(ContainerRequestContext request) {
-        if (request.getSecurityContext().getUserPrincipal() == null) {
+        if (request.getSecurityContext().getUserPrincipal() == null
+                || (resource.getResourceMethod() != null
+                    && resource.getResourceMethod().isAnnotationPresent(CountedWithStream.class))) {
             return;
         }
         Caller who;
