@@ -12,6 +12,7 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -85,7 +86,7 @@ public class AuditResource {
     @Produces({MediaType.APPLICATION_JSON, "text/csv;qs=0.5"})
     public Response usage(@QueryParam("from") String from, @QueryParam("to") String to,
                           @QueryParam("group_by") @DefaultValue("user") String groupBy,
-                          @jakarta.ws.rs.HeaderParam("Accept") String accept) {
+                          @HeaderParam("Accept") String accept) {
         if (!AuditQueries.GROUPS.containsKey(groupBy)) {
             throw new ProblemException(400, "Unknown grouping", "group_by is one of " + AuditQueries.GROUPS.keySet() + ".");
         }

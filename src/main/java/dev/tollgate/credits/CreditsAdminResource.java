@@ -21,6 +21,10 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
 
 /** Billing administration: grants, and the proof that a balance is the sum of its entries. */
 @Path("v1/admin/credits")
@@ -51,8 +55,8 @@ public class CreditsAdminResource {
     @Inject
     Reservations reservations;
 
-    public record Reconciled(Long id, java.time.Instant startedAt, java.time.Instant periodFrom,
-                             java.time.Instant periodTo, int checked, int adjustments, int mismatches, String details) {
+    public record Reconciled(Long id, Instant startedAt, Instant periodFrom, Instant periodTo, int checked,
+                             int adjustments, int mismatches, String details) {
 
         static Reconciled of(ReconciliationRun run) {
             return new Reconciled(run.id(), run.startedAt(), run.periodFrom(), run.periodTo(), run.checked(),
@@ -89,9 +93,9 @@ public class CreditsAdminResource {
         return Response.status(booked ? 201 : 200).entity(granted).build();
     }
 
-    public record Held(java.util.UUID turnId, String purpose, String status, String userId, String requestId,
-                       java.util.UUID sessionId, String model, long amount, long captured,
-                       java.time.Instant createdAt, java.time.Instant expiresAt, java.time.Instant settledAt) {
+    public record Held(UUID turnId, String purpose, String status, String userId, String requestId, UUID sessionId,
+                       String model, long amount, long captured, Instant createdAt, Instant expiresAt,
+                       Instant settledAt) {
 
         static Held of(Reservation r) {
             return new Held(r.turnId(), r.purpose().name().toLowerCase(), r.status().name().toLowerCase(), r.userId(),
@@ -103,7 +107,7 @@ public class CreditsAdminResource {
     /** A company's holds, newest first: what is still open, and how each settled one ended. */
     @GET
     @Path("reservations")
-    public java.util.List<Held> reservations(@QueryParam("company_id") @NotBlank String companyId,
+    public List<Held> reservations(@QueryParam("company_id") @NotBlank String companyId,
                                              @QueryParam("status") String status,
                                              @QueryParam("limit") @DefaultValue("50") @Min(1) @Max(500) int limit) {
         return reservations.page(companyId, status == null ? null : parseStatus(status), limit).stream()
@@ -112,7 +116,7 @@ public class CreditsAdminResource {
 
     private static Reservation.Status parseStatus(String status) {
         try {
-            return Reservation.Status.valueOf(status.toUpperCase(java.util.Locale.ROOT));
+            return Reservation.Status.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
             throw new ProblemException(400, "Unknown reservation status",
                     "status is one of open, captured, released, expired.");
