@@ -5,9 +5,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /**
  * The hash of a sealed row: SHA-256 over its canonical content, which ends with the previous
@@ -27,15 +28,21 @@ public final class AuditChain {
 
     /** Hashes the row at the result set's cursor (selected with {@link #COLUMNS}) at this place of the chain. */
     static String hash(ResultSet row, long seq, String previousHash) throws SQLException {
-        StringBuilder canonical = new StringBuilder();
-        field(canonical, Long.toString(seq));
-        Instant at = row.getTimestamp("occurred_at").toInstant().truncatedTo(ChronoUnit.MICROS);
-        field(canonical, at.toString());
+        List<String> fields = new ArrayList<>();
+        fields.add(row.getTimestamp("occurred_at").toInstant().truncatedTo(ChronoUnit.MICROS).toString());
         for (String column : new String[] {"company_id", "user_id", "roles", "action", "target", "request_id",
                 "session_id", "model", "prompt_tokens", "completion_tokens", "credits", "outcome", "latency_ms",
                 "ttft_ms", "client_address", "user_agent"}) {
-            field(canonical, row.getString(column));
+            fields.add(row.getString(column));
         }
+        return hash(fields, seq, previousHash);
+    }
+
+    /** SHA-256 of the place in the chain, the fields in order, and the previous row's hash. */
+    static String hash(List<String> fields, long seq, String previousHash) {
+        StringBuilder canonical = new StringBuilder();
+        field(canonical, Long.toString(seq));
+        fields.forEach(value -> field(canonical, value));
         field(canonical, previousHash);
         return sha256(canonical.toString());
     }
