@@ -1,12 +1,14 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.audit.AuditEntry;
+import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.io.Writer;
@@ -42,6 +44,9 @@ public class CreditLedger {
     @Inject
     Event<AuditEntry> audit;
 
+    @Resource
+    TransactionSynchronizationRegistry transactions;
+
     /** Credits a company's pool starts with the first time it is seen (0 in production). */
     @Inject
     @ConfigProperty(name = "tollgate.credits.initial-grant", defaultValue = "0")
@@ -61,19 +66,16 @@ public class CreditLedger {
         if (withinLimits != Hold.HELD) {
             return withinLimits;
         }
-        int updated = takeFromPool(charge);
-        if (updated == 0) {
-            // No row, or not enough in it. A company seen for the first time (here or on another
-            // server at the same moment) gets its pool now; then the same conditional update decides.
-            ensureAccount(charge.companyId());
-            updated = takeFromPool(charge);
-        }
-        if (updated == 0) {
-            return Hold.INSUFFICIENT_CREDITS;
-        }
+        // A company seen for the first time (here or on another server at the same moment) gets its
+        // pool now; an existing one is left alone (and not locked).
+        ensureAccount(charge.companyId());
         book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), "reserve:" + charge.turnId());
         reservations.open(charge, charge.requestId() != null && charge.requestId().startsWith(BatchHolds.REQUEST_PREFIX)
                 ? Reservation.Purpose.BATCH : Reservation.Purpose.TURN);
+        if (takeFromPoolLast(charge) == 0) {
+            transactions.setRollbackOnly(); // the entries written above go with the refusal
+            return Hold.INSUFFICIENT_CREDITS;
+        }
         return Hold.HELD;
     }
 
@@ -94,6 +96,7 @@ public class CreditLedger {
         long captured = captureOpen(hold, actualCredits);
         hold.settle(Reservation.Status.CAPTURED, captured, clock.instant());
         audited("reservation.captured", hold, captured);
+        addToPoolLast(hold.companyId(), hold.amount() - captured);
         return captured;
     }
 
@@ -105,6 +108,7 @@ public class CreditLedger {
             releaseOpen(hold);
             hold.settle(Reservation.Status.RELEASED, 0, clock.instant());
             audited("reservation.released", hold, 0);
+            addToPoolLast(hold.companyId(), hold.amount());
         }
     }
 
@@ -127,6 +131,7 @@ public class CreditLedger {
         }
         hold.settle(Reservation.Status.EXPIRED, captured, clock.instant());
         audited("reservation.expired", hold, captured);
+        addToPoolLast(hold.companyId(), hold.amount() - captured);
     }
 
     /** Every settlement is audited in its own transaction: the row exists exactly when the entries do. */
@@ -135,16 +140,15 @@ public class CreditLedger {
                 hold.sessionId(), "ok").withUsage(hold.model(), null, null, captured));
     }
 
+    /** Books the capture; the caller gives the rest of the hold back last ({@link #addToPoolLast}). */
     private long captureOpen(Reservation hold, long actualCredits) {
         long captured = Math.min(Math.max(actualCredits, 0), hold.amount());
-        addToPool(hold.companyId(), hold.amount() - captured);
         book(hold.charge(), LedgerEntry.Kind.RELEASE, hold.amount(), "release:" + hold.turnId());
         book(hold.charge(), LedgerEntry.Kind.CAPTURE, -captured, "capture:" + hold.turnId());
         return captured;
     }
 
     private void releaseOpen(Reservation hold) {
-        addToPool(hold.companyId(), hold.amount());
         book(hold.charge(), LedgerEntry.Kind.RELEASE, hold.amount(), "release:" + hold.turnId());
     }
 
@@ -327,6 +331,22 @@ public class CreditLedger {
     @Transactional
     public boolean balanceMatchesEntries(String companyId) {
         return sumOfEntries(companyId) == balance(companyId);
+    }
+
+    /**
+     * Every company's turn updates its one account row, which stays locked until the transaction
+     * commits; so the update comes last, after everything else of the transaction is written,
+     * and the lock is held only while the commit runs (at 50 parallel answers of one company the
+     * account-row wait was 43 ms per update when it came first).
+     */
+    private int takeFromPoolLast(Charge charge) {
+        em.flush();
+        return takeFromPool(charge);
+    }
+
+    private void addToPoolLast(String companyId, long credits) {
+        em.flush();
+        addToPool(companyId, credits);
     }
 
     /** The conditional update that makes overspending impossible: 1 row, or 0 when it cannot pay. */
