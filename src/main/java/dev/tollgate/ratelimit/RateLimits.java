@@ -57,13 +57,26 @@ public class RateLimits {
     }
 
     private void countRequest(Caller caller, Limits applying) {
+        countForUser(caller, applying);
+        countForCompany(caller, applying);
+    }
+
+    private void countForUser(Caller caller, Limits applying) {
+        Instant window = clock.instant().truncatedTo(ChronoUnit.MINUTES);
+        if (!count("user:" + caller.companyId() + "/" + caller.userId(), window, applying.userRequestsPerMinute())) {
+            throw tooMany("You have used your " + applying.userRequestsPerMinute() + " requests of this minute.",
+                    untilNextMinute(window));
+        }
+    }
+
+    /**
+     * The company's counter row is shared by all its users' requests and stays locked until the
+     * transaction commits: it is the last statement of its transaction.
+     */
+    private void countForCompany(Caller caller, Limits applying) {
         Instant window = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         if (!count("company:" + caller.companyId(), window, applying.companyRequestsPerMinute())) {
             throw tooMany("Your company has used its " + applying.companyRequestsPerMinute() + " requests of this minute.",
-                    untilNextMinute(window));
-        }
-        if (!count("user:" + caller.companyId() + "/" + caller.userId(), window, applying.userRequestsPerMinute())) {
-            throw tooMany("You have used your " + applying.userRequestsPerMinute() + " requests of this minute.",
                     untilNextMinute(window));
         }
     }
@@ -75,7 +88,7 @@ public class RateLimits {
     @Transactional
     public void openStream(Caller caller, UUID turnId) {
         Limits applying = limits.of(caller.companyId());
-        countRequest(caller, applying);
+        countForUser(caller, applying);
         em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
                 .setParameter(1, "streams:" + caller.companyId()).getSingleResult();
         Instant now = clock.instant();
@@ -97,6 +110,7 @@ public class RateLimits {
                 .setParameter(1, turnId).setParameter(2, caller.companyId()).setParameter(3, caller.userId())
                 .setParameter(4, now).setParameter(5, now.plusMillis(slotTtlMs))
                 .executeUpdate();
+        countForCompany(caller, applying);
     }
 
     /** Gives the turn's slot back (in the caller's transaction when there is one). Safe to repeat. */
