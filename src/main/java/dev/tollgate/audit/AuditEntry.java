@@ -40,6 +40,11 @@ public record AuditEntry(String action, Who who, String requestId, UUID sessionI
         return withUsage(model, promptTokens, completionTokens, charged);
     }
 
+    public AuditEntry withWho(Who whoActed) {
+        return new AuditEntry(action, whoActed, requestId, sessionId, model, promptTokens, completionTokens, credits,
+                outcome, latencyMs, ttftMs, target);
+    }
+
     public AuditEntry withTarget(String what) {
         return new AuditEntry(action, who, requestId, sessionId, model, promptTokens, completionTokens, credits,
                 outcome, latencyMs, ttftMs, what);

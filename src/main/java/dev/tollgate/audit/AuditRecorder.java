@@ -93,9 +93,7 @@ public class AuditRecorder {
         }
         AuditEntry.Who full = new AuditEntry.Who(who.companyId(), who.userId(), roles, request.clientAddress(),
                 request.userAgent());
-        AuditEntry enriched = new AuditEntry(entry.action(), full, entry.requestId(), entry.sessionId(), entry.model(),
-                entry.promptTokens(), entry.completionTokens(), entry.credits(), entry.outcome(), entry.latencyMs(),
-                entry.ttftMs(), entry.target());
+        AuditEntry enriched = entry.withWho(full);
         return entry.target() == null ? enriched.withTarget(request.target()) : enriched;
     }
 

@@ -4,8 +4,6 @@ import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
-import dev.tollgate.credits.Hold;
-import dev.tollgate.credits.InsufficientCredits;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
@@ -129,15 +127,7 @@ public class ChatTurns {
                 throw new ProblemException(409, "Idempotency key spent",
                         "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
             }
-            Hold hold = ledger.reserve(charge);
-            if (hold == Hold.INSUFFICIENT_CREDITS) {
-                throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
-            }
-            if (!hold.held()) {
-                throw new ProblemException(402, "Spending limit reached", "This request needs " + charge.credits()
-                        + " credits, more than is left of your " + (hold == Hold.DAILY_LIMIT ? "daily" : "monthly")
-                        + " spending limit.");
-            }
+            ledger.reserve(charge).orRefuse(() -> ledger.balance(caller.companyId()), charge.credits());
             long overheadMs = (System.nanoTime() - start) / 1_000_000;
             try {
                 StreamEvents.Notice notice = null;

@@ -35,12 +35,13 @@ public class BatchHolds {
     @Inject
     Clock clock;
 
-    /** Batch holds' request ids start with this, which tells the ledger a hold is a batch's. */
-    static final String REQUEST_PREFIX = "batch:";
+    /** Batch holds' request ids start with this. */
+    private static final String REQUEST_PREFIX = "batch:";
 
     /** Holds items × perItem, or says why not. */
     public Hold reserve(Batch batch) {
-        return ledger.reserve(charge(batch, REQUEST_PREFIX + batch.batchId(), (long) batch.items() * batch.perItem()));
+        return ledger.reserve(charge(batch, REQUEST_PREFIX + batch.batchId(), (long) batch.items() * batch.perItem()),
+                Reservation.Purpose.BATCH);
     }
 
     /** Books one item's actual cost (at most perItem). False once the batch was released. */

@@ -59,6 +59,12 @@ public class CreditLedger {
      */
     @Transactional
     public Hold reserve(Charge charge) {
+        return reserve(charge, Reservation.Purpose.TURN);
+    }
+
+    /** A hold for a chat turn (swept after its expiry) or a batch (settled by its batch). */
+    @Transactional
+    public Hold reserve(Charge charge, Reservation.Purpose purpose) {
         if (reservations.find(charge.turnId()) != null) {
             return Hold.HELD;
         }
@@ -70,8 +76,7 @@ public class CreditLedger {
         // pool now; an existing one is left alone (and not locked).
         ensureAccount(charge.companyId());
         book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), "reserve:" + charge.turnId());
-        reservations.open(charge, charge.requestId() != null && charge.requestId().startsWith(BatchHolds.REQUEST_PREFIX)
-                ? Reservation.Purpose.BATCH : Reservation.Purpose.TURN);
+        reservations.open(charge, purpose);
         if (takeFromPoolLast(charge) == 0) {
             transactions.setRollbackOnly(); // the entries written above go with the refusal
             return Hold.INSUFFICIENT_CREDITS;

@@ -1,10 +1,25 @@
 package dev.tollgate.credits;
 
+import dev.tollgate.platform.ProblemException;
+import java.util.function.LongSupplier;
+
 /** The outcome of asking for a hold. Refusals are answers, not exceptions: nothing is rolled back. */
 public enum Hold {
     HELD, INSUFFICIENT_CREDITS, DAILY_LIMIT, MONTHLY_LIMIT;
 
     public boolean held() {
         return this == HELD;
+    }
+
+    /** For an endpoint: a refusal becomes its 402 (with the pool's balance when the pool cannot pay). */
+    public void orRefuse(LongSupplier balance, long required) {
+        if (this == INSUFFICIENT_CREDITS) {
+            throw new InsufficientCredits(balance.getAsLong(), required);
+        }
+        if (!held()) {
+            throw new ProblemException(402, "Spending limit reached", "This request needs " + required
+                    + " credits, more than is left of your " + (this == DAILY_LIMIT ? "daily" : "monthly")
+                    + " spending limit.");
+        }
     }
 }

@@ -4,8 +4,6 @@ import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
-import dev.tollgate.credits.Hold;
-import dev.tollgate.credits.InsufficientCredits;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.session.SessionMirror;
@@ -84,14 +82,7 @@ public class LlmTokens {
         int budget = maxTokens != null ? maxTokens : defaultMaxTokens;
         Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId, sessionId, model,
                 pricing.reservation(model, "", budget));
-        Hold hold = ledger.reserve(charge);
-        if (hold == Hold.INSUFFICIENT_CREDITS) {
-            throw new InsufficientCredits(ledger.balance(caller.companyId()), charge.credits());
-        }
-        if (!hold.held()) {
-            throw new ProblemException(402, "Spending limit reached",
-                    "This token's budget needs " + charge.credits() + " credits, more than your spending limit leaves.");
-        }
+        ledger.reserve(charge).orRefuse(() -> ledger.balance(caller.companyId()), charge.credits());
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(Math.min(ttlSeconds, MAX_TTL_SECONDS));
         String claims = Json.createObjectBuilder()

@@ -29,8 +29,11 @@ public class Cors extends HttpFilter {
     @ConfigProperty(name = "tollgate.cors.origins")
     Optional<String> configuredOrigins;
 
-    private Set<String> origins() {
-        return configuredOrigins.map(list -> Arrays.stream(list.split(",")).map(String::trim)
+    private Set<String> origins = Set.of();
+
+    @Override
+    public void init() {
+        origins = configuredOrigins.map(list -> Arrays.stream(list.split(",")).map(String::trim)
                 .filter(origin -> !origin.isEmpty()).collect(Collectors.toSet())).orElse(Set.of());
     }
 
@@ -44,7 +47,7 @@ public class Cors extends HttpFilter {
             chain.doFilter(request, response);
             return;
         }
-        boolean allowed = origins().contains(origin);
+        boolean allowed = origins.contains(origin);
         response.addHeader("Vary", "Origin");
         if (allowed) {
             response.setHeader("Access-Control-Allow-Origin", origin);
