@@ -37,7 +37,7 @@ public class AuditResource {
     }
 
     public record UsageReport(String companyId, Instant from, Instant to, String groupBy,
-                              List<AuditQueries.UsageRow> groups) {
+                              List<UsageReports.UsageRow> groups) {
     }
 
     @Inject
@@ -45,6 +45,9 @@ public class AuditResource {
 
     @Inject
     AuditQueries queries;
+
+    @Inject
+    UsageReports reports;
 
     @Inject
     AuditVerifier verifier;
@@ -87,13 +90,13 @@ public class AuditResource {
     public Response usage(@QueryParam("from") String from, @QueryParam("to") String to,
                           @QueryParam("group_by") @DefaultValue("user") String groupBy,
                           @HeaderParam("Accept") String accept) {
-        if (!AuditQueries.GROUPS.containsKey(groupBy)) {
-            throw new ProblemException(400, "Unknown grouping", "group_by is one of " + AuditQueries.GROUPS.keySet() + ".");
+        if (!UsageReports.GROUPS.containsKey(groupBy)) {
+            throw new ProblemException(400, "Unknown grouping", "group_by is one of " + UsageReports.GROUPS.keySet() + ".");
         }
         AuditFilter filter = filter(from, to, null, null, null, null);
-        List<AuditQueries.UsageRow> groups = queries.usage(filter, groupBy);
+        List<UsageReports.UsageRow> groups = reports.usage(filter, groupBy);
         if (accept != null && accept.contains("text/csv") && !accept.contains(MediaType.APPLICATION_JSON)) {
-            StringBuilder csv = new StringBuilder(AuditQueries.UsageRow.CSV_HEADER).append('\n');
+            StringBuilder csv = new StringBuilder(UsageReports.UsageRow.CSV_HEADER).append('\n');
             groups.forEach(row -> csv.append(row.csv()).append('\n'));
             return Response.ok(csv.toString(), "text/csv").build();
         }
