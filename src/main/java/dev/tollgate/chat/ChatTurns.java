@@ -11,10 +11,8 @@ import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.platform.CurrentRequest;
-import dev.tollgate.platform.ProblemException;
 import dev.tollgate.ratelimit.RateLimits;
 import dev.tollgate.session.ChatSession;
-import dev.tollgate.session.SessionMirror;
 import dev.tollgate.streaming.OpenStreams;
 import dev.tollgate.streaming.SseRelay;
 import dev.tollgate.streaming.StreamEvents;
@@ -24,12 +22,11 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeSet;
-import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * One chat turn end to end: session -> credits -> LLM -> relay -> mirror and audit.
+ * One chat turn end to end: admission (count, session, credits) -> LLM -> relay -> mirror and audit.
  * The request thread waits only for the first upstream event, so a failure before any token
  * still gets its real HTTP status; after that, no thread is held for the answer.
  */
@@ -38,9 +35,6 @@ public class ChatTurns {
 
     static final String SESSION_RECREATED = "The LLM service had lost this session. It was recreated; "
             + "earlier messages are no longer known to the model.";
-
-    @Inject
-    SessionMirror sessions;
 
     @Inject
     CreditLedger ledger;
@@ -59,6 +53,9 @@ public class ChatTurns {
 
     @Inject
     RateLimits rateLimits;
+
+    @Inject
+    TurnAdmission admissions;
 
     @Inject
     CurrentRequest currentRequest;
@@ -111,23 +108,15 @@ public class ChatTurns {
         String requestId = key.requestId();
         Map<String, Object> filters = filterSchema.check(request.filters());
         String model = pricing.model(request.model());
+        int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
         OpenStreams.Admission admission = openStreams.admit();
-        UUID turnId = key.turnId(caller);
-        boolean slotTaken = false;
+        TurnAdmission.Turn asked = new TurnAdmission.Turn(key.turnId(caller), requestId, model, request.query(), maxTokens);
+        TurnAdmission.Admitted admitted = admitOrRelease(caller, request, asked, admission);
         try {
-            rateLimits.openStream(caller, turnId);
-            slotTaken = true;
-            ChatSession session = sessions.open(caller, request.sessionId(), requestId);
-            int maxTokens = request.maxTokens() != null ? request.maxTokens() : defaultMaxTokens;
+            admitted.hold().orRefuse(() -> ledger.balance(caller.companyId()), admitted.charge().credits());
+            ChatSession session = admitted.session();
+            Charge charge = admitted.charge();
             ChatPrompt prompt = new ChatPrompt(session.id(), model, request.query(), maxTokens, filters, requestId);
-            // Hold the most this answer may cost; the actual cost is captured when it ends.
-            Charge charge = new Charge(turnId, caller.companyId(), caller.userId(), requestId,
-                    session.id(), model, pricing.reservation(model, request.query(), maxTokens));
-            if (ledger.released(charge)) {
-                throw new ProblemException(409, "Idempotency key spent",
-                        "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
-            }
-            ledger.reserve(charge).orRefuse(() -> ledger.balance(caller.companyId()), charge.credits());
             long overheadMs = (System.nanoTime() - start) / 1_000_000;
             try {
                 StreamEvents.Notice notice = null;
@@ -152,9 +141,18 @@ public class ChatTurns {
             }
         } catch (RuntimeException e) {
             admission.release();
-            if (slotTaken) {
-                rateLimits.closeStream(turnId);
-            }
+            rateLimits.closeStream(asked.turnId());
+            throw e;
+        }
+    }
+
+    /** The count, slot, session and hold; a refusal or failure there gives the open-stream admission back. */
+    private TurnAdmission.Admitted admitOrRelease(Caller caller, ChatRequest request, TurnAdmission.Turn asked,
+                                                  OpenStreams.Admission admission) {
+        try {
+            return admissions.admit(caller, request.sessionId(), asked);
+        } catch (RuntimeException e) {
+            admission.release();
             throw e;
         }
     }

@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -47,6 +49,9 @@ public class CreditLedger {
     @Resource
     TransactionSynchronizationRegistry transactions;
 
+    /** Companies whose pool exists, committed (see ensureAccount). */
+    private final Set<String> knownAccounts = ConcurrentHashMap.newKeySet();
+
     /** Credits a company's pool starts with the first time it is seen (0 in production). */
     @Inject
     @ConfigProperty(name = "tollgate.credits.initial-grant", defaultValue = "0")
@@ -65,15 +70,15 @@ public class CreditLedger {
     /** A hold for a chat turn (swept after its expiry) or a batch (settled by its batch). */
     @Transactional
     public Hold reserve(Charge charge, Reservation.Purpose purpose) {
-        if (reservations.find(charge.turnId()) != null) {
-            return Hold.HELD;
+        Reservation earlier = reservations.find(charge.turnId());
+        if (earlier != null) {
+            // the same turn asked again (an Idempotency-Key): held once, and never again once given back
+            return earlier.status() == Reservation.Status.RELEASED ? Hold.SPENT : Hold.HELD;
         }
         Hold withinLimits = limits.check(charge);
         if (withinLimits != Hold.HELD) {
             return withinLimits;
         }
-        // A company seen for the first time (here or on another server at the same moment) gets its
-        // pool now; an existing one is left alone (and not locked).
         ensureAccount(charge.companyId());
         book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), "reserve:" + charge.turnId());
         reservations.open(charge, purpose);
@@ -312,13 +317,6 @@ public class CreditLedger {
         return true;
     }
 
-    /** True when this turn's hold was given back without a capture: its answer never came. */
-    @Transactional
-    public boolean released(Charge charge) {
-        Reservation hold = reservations.find(charge.turnId());
-        return hold != null && hold.status() == Reservation.Status.RELEASED;
-    }
-
     @Transactional
     public long balance(String companyId) {
         CreditAccount account = em.find(CreditAccount.class, companyId);
@@ -388,7 +386,19 @@ public class CreditLedger {
     }
 
     /** Creates the pool once, even when two servers see a new company at the same moment. */
+    /**
+     * A company seen for the first time (here or on another server at the same moment) gets its pool
+     * now; an existing one is left alone (and not locked). Pools are never removed, so one seen to
+     * exist before this transaction is not asked about again.
+     */
     private void ensureAccount(String companyId) {
+        if (!knownAccounts.contains(companyId) && !openAccount(companyId)) {
+            knownAccounts.add(companyId);
+        }
+    }
+
+    /** Opens the company's pool with its initial grant; false when it was there already. */
+    private boolean openAccount(String companyId) {
         int created = em.createNativeQuery("""
                         insert into credit_account (company_id, balance, updated_at) values (?1, ?2, ?3)
                         on conflict (company_id) do nothing""")
@@ -400,5 +410,6 @@ public class CreditLedger {
             em.persist(new LedgerEntry(companyId, LedgerEntry.Kind.GRANT, initialGrant, null,
                     "initial-grant:" + companyId, Instant.now(clock)));
         }
+        return created == 1;
     }
 }

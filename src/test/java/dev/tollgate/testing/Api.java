@@ -72,10 +72,16 @@ public final class Api {
 
     /** POSTs a chat and reads the whole SSE answer, stamping each event as it arrives. */
     public static Streamed chatStream(String token, Map<String, ?> body) {
-        HttpRequest request = request("/api/v1/chat/stream", token)
+        return chatStream(token, body, Map.of());
+    }
+
+    /** A streamed chat with headers of the caller's own (an Idempotency-Key, say). */
+    public static Streamed chatStream(String token, Map<String, ?> body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request("/api/v1/chat/stream", token)
                 .header("Content-Type", "application/json")
-                .header("Accept", "text/event-stream")
-                .POST(json(body)).build();
+                .header("Accept", "text/event-stream");
+        headers.forEach(builder::header);
+        HttpRequest request = builder.POST(json(body)).build();
         try {
             HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
             List<SseEvent> events = new ArrayList<>();

@@ -1,0 +1,73 @@
+package dev.tollgate.chat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Db;
+import dev.tollgate.testing.DevJwt;
+import dev.tollgate.testing.TestEnv;
+import dev.tollgate.testing.UsesSimulator;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * A chat request retried with the same Idempotency-Key is the same turn: held and paid once; and a
+ * turn whose hold was given back (it failed before its answer began) cannot be taken again.
+ */
+@ExtendWith(UsesSimulator.class)
+class IdempotentTurnsIT {
+
+    private static Api.Streamed ask(String token, String query, String key) {
+        return Api.chatStream(token, Map.of("query", query), Map.of("Idempotency-Key", key));
+    }
+
+    private static List<Object> kinds(DevJwt user) {
+        return Db.rows("select kind from ledger_entry where company_id = ? order by id", user.company()).stream()
+                .map(row -> row.get("kind")).toList();
+    }
+
+    private static long balance(DevJwt user) {
+        return ((Number) Db.rows("select balance from credit_account where company_id = ?", user.company())
+                .get(0).get("balance")).longValue();
+    }
+
+    @Test
+    void aRetriedTurnIsAnsweredAgainButHeldAndPaidOnce() {
+        DevJwt user = TestEnv.newUser();
+        String token = user.sign(TestEnv.keysDir());
+
+        Api.Streamed first = ask(token, "once [[sim tokens=3]]", "turn-1");
+        assertThat(first.status()).isEqualTo(200);
+        long afterFirst = balance(user);
+        Api.Streamed again = ask(token, "once [[sim tokens=3]]", "turn-1");
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.named("token")).hasSize(3);
+        assertThat(balance(user)).isEqualTo(afterFirst).isLessThan(1000);
+        assertThat(kinds(user)).containsOnlyOnce("RESERVE", "CAPTURE");
+        assertThat(Db.rows("select status from credit_reservation where company_id = ?", user.company()))
+                .extracting(row -> row.get("status")).containsExactly("CAPTURED");
+    }
+
+    @Test
+    void aKeyWhoseTurnFailedBeforeItsAnswerIsSpent() {
+        DevJwt user = TestEnv.newUser();
+        String token = user.sign(TestEnv.keysDir());
+        assertThat(ask(token, "busy [[sim fault=http429]]", "turn-2").status()).isEqualTo(429);
+
+        Api.Streamed retried = ask(token, "busy no more [[sim tokens=1]]", "turn-2");
+
+        assertThat(retried.status()).isEqualTo(409);
+        assertThat(retried.problem().getString("title")).isEqualTo("Idempotency key spent");
+        assertThat(retried.problem().getString("request_id")).isNotBlank();
+        assertThat(balance(user)).isEqualTo(1000);
+        assertThat(kinds(user)).containsExactly("GRANT", "RESERVE", "RELEASE");
+        assertThat(ask(token, "new key [[sim tokens=1]]", "turn-3").status()).isEqualTo(200);
+        // the refusal kept no stream slot: once the last answer is done, the user has none
+        await().untilAsserted(() ->
+                assertThat(Db.rows("select turn_id from stream_slot where user_id = ?", user.subject())).isEmpty());
+    }
+}
