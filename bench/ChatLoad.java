@@ -26,7 +26,8 @@ import java.util.regex.Pattern;
  * time to first token, total time, tokens/s and errors, plus Tollgate's thread count and heap at
  * peak (sampled from its /metrics endpoint).
  *
- * Usage: java bench/ChatLoad.java TOLLGATE_URL SIM_URL TOKEN LEVELS TOKENS DELAY_MS ROUNDS
+ * Usage: java bench/ChatLoad.java TOLLGATE_URL SIM_URL TOKENS_FILE LEVELS TOKENS DELAY_MS ROUNDS
+ * (TOKENS_FILE: one JWT a line; client i streams as the user of line i.)
  */
 public class ChatLoad {
 
@@ -53,7 +54,7 @@ public class ChatLoad {
     static void measure(String[] args) throws Exception {
         String tollgate = args[0];
         String sim = args[1];
-        String token = args[2];
+        List<String> users = java.nio.file.Files.readAllLines(java.nio.file.Path.of(args[2]));
         int[] levels = java.util.Arrays.stream(args[3].split(",")).mapToInt(Integer::parseInt).toArray();
         int tokens = Integer.parseInt(args[4]);
         int delayMs = Integer.parseInt(args[5]);
@@ -64,11 +65,11 @@ public class ChatLoad {
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
         // Warm-up, not reported: the JIT needs a few hundred streams before numbers mean anything.
-        run(tollgate, sim, token, 20, tokens, query, 10);
+        run(tollgate, sim, users, 20, tokens, query, 10);
         runDirect(sim, 20, query, 10);
         for (int c : levels) {
             Sampler sampler = new Sampler(tollgate);
-            Stats via = run(tollgate, sim, token, c, tokens, query, rounds);
+            Stats via = run(tollgate, sim, users, c, tokens, query, rounds);
             long[] peak = sampler.stop();
             Stats direct = runDirect(sim, c, query, rounds);
             print(c, "Tollgate", via, peak);
@@ -87,25 +88,27 @@ public class ChatLoad {
     }
 
     /**
-     * C clients, each streaming `rounds` answers one after another through Tollgate, each client in
-     * a session of its own made beforehand (as the direct run does), so both paths do the same work.
+     * C clients, each streaming `rounds` answers one after another through Tollgate, each client a
+     * user of its own in a session of its own made beforehand (as the direct run does), so both paths
+     * do the same work.
      */
-    static Stats run(String tollgate, String sim, String token, int c, int tokens, String query, int rounds) throws Exception {
-        List<String> sessions = new ArrayList<>();
+    static Stats run(String tollgate, String sim, List<String> users, int c, int tokens, String query, int rounds) throws Exception {
+        List<String[]> clients = new ArrayList<>(); // a user's token and their session
         Pattern id = Pattern.compile("\"session_id\":\"([^\"]+)\"");
         for (int i = 0; i < c; i++) {
+            String token = users.get(i % users.size());
             String created = HTTP.send(HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/sessions"))
                     .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
             Matcher m = id.matcher(created);
-            sessions.add(m.find() ? m.group(1) : null);
+            clients.add(new String[] {token, m.find() ? m.group(1) : null});
         }
         AtomicInteger next = new AtomicInteger();
         return load(c, rounds, () -> {
-            String session = sessions.get(Math.floorMod(next.getAndIncrement(), sessions.size()));
-            String body = "{\"session_id\":\"" + session + "\",\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
+            String[] client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
+            String body = "{\"session_id\":\"" + client[1] + "\",\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
             return HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                    .header("Authorization", "Bearer " + client[0]).header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }, "event: token");
     }

@@ -88,7 +88,9 @@ public class RateLimits {
     @Transactional
     public void openStream(Caller caller, UUID turnId) {
         Limits applying = limits.of(caller.companyId());
-        countForUser(caller, applying);
+        // The company's stream lock comes first: every row this transaction locks after it (the
+        // user's and the company's counters) is then only waited for by those already queued here,
+        // instead of being held while this transaction queues for the lock.
         em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
                 .setParameter(1, "streams:" + caller.companyId()).getSingleResult();
         Instant now = clock.instant();
@@ -110,6 +112,7 @@ public class RateLimits {
                 .setParameter(1, turnId).setParameter(2, caller.companyId()).setParameter(3, caller.userId())
                 .setParameter(4, now).setParameter(5, now.plusMillis(slotTtlMs))
                 .executeUpdate();
+        countForUser(caller, applying);
         countForCompany(caller, applying);
     }
 

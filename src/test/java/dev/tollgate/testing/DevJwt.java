@@ -97,15 +97,25 @@ public final class DevJwt {
         Path keys = Path.of(args[0]);
         DevKeys.ensure(keys);
         DevJwt jwt = new DevJwt().subject("demo-user").company("demo-company");
+        int users = 0;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--sub" -> jwt.subject(args[i + 1]);
+                case "--users" -> users = Integer.parseInt(args[i + 1]);
                 case "--company" -> jwt.company(args[i + 1]);
                 case "--roles" -> jwt.roles(List.of(args[i + 1].split(",")));
                 case "--ttl" -> jwt.ttlSeconds(Long.parseLong(args[i + 1]));
                 default -> throw new IllegalArgumentException("unknown option " + args[i]);
             }
         }
-        System.out.println(jwt.sign(keys));
+        if (users == 0) {
+            System.out.println(jwt.sign(keys));
+            return;
+        }
+        // --users N: N tokens, one a line, for users SUB-1 ... SUB-N of the same company
+        String subject = jwt.subject();
+        for (int n = 1; n <= users; n++) {
+            System.out.println(jwt.subject(subject + "-" + n).sign(keys));
+        }
     }
 }
