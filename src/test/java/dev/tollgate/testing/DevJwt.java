@@ -98,10 +98,12 @@ public final class DevJwt {
         DevKeys.ensure(keys);
         DevJwt jwt = new DevJwt().subject("demo-user").company("demo-company");
         int users = 0;
+        int companies = 1;
         for (int i = 1; i + 1 < args.length; i += 2) {
             switch (args[i]) {
                 case "--sub" -> jwt.subject(args[i + 1]);
                 case "--users" -> users = Integer.parseInt(args[i + 1]);
+                case "--companies" -> companies = Integer.parseInt(args[i + 1]);
                 case "--company" -> jwt.company(args[i + 1]);
                 case "--roles" -> jwt.roles(List.of(args[i + 1].split(",")));
                 case "--ttl" -> jwt.ttlSeconds(Long.parseLong(args[i + 1]));
@@ -112,10 +114,13 @@ public final class DevJwt {
             System.out.println(jwt.sign(keys));
             return;
         }
-        // --users N: N tokens, one a line, for users SUB-1 ... SUB-N of the same company
+        // --users N: N tokens, one a line, for users SUB-1 ... SUB-N of the company, or spread
+        // over COMPANY-0 ... COMPANY-(K-1) with --companies K
         String subject = jwt.subject();
+        String company = jwt.company();
         for (int n = 1; n <= users; n++) {
-            System.out.println(jwt.subject(subject + "-" + n).sign(keys));
+            jwt.subject(subject + "-" + n).company(companies == 1 ? company : company + "-" + n % companies);
+            System.out.println(jwt.sign(keys));
         }
     }
 }
