@@ -11,6 +11,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -47,14 +48,16 @@ public class UsageReports {
     }
 
     /** Per day is not a column: {@link #perDay} walks the days through the time index instead. */
-    static final Map<String, Grouping> GROUPS = new LinkedHashMap<>();
+    static final Map<String, Grouping> GROUPS = groupings();
 
-    static {
-        GROUPS.put("user", new Grouping("user_id", "user_id"));
-        GROUPS.put("day", new Grouping("to_char(day, 'YYYY-MM-DD')", "day"));
-        GROUPS.put("model", new Grouping("model", "model"));
+    private static Map<String, Grouping> groupings() {
+        Map<String, Grouping> groups = new LinkedHashMap<>();
+        groups.put("user", new Grouping("user_id", "user_id"));
+        groups.put("day", new Grouping("to_char(day, 'YYYY-MM-DD')", "day"));
+        groups.put("model", new Grouping("model", "model"));
         // A session has one user, so grouping by both is grouping by session, in the user index's order.
-        GROUPS.put("session", new Grouping("session_id::text", "user_id, session_id"));
+        groups.put("session", new Grouping("session_id::text", "user_id, session_id"));
+        return Collections.unmodifiableMap(groups);
     }
 
     private static final String MEASURES = "count(*) as requests, coalesce(sum(prompt_tokens), 0), "
