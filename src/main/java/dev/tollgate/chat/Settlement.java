@@ -35,9 +35,9 @@ final class Settlement implements RelayListener {
     @Override
     public CompletionStage<StreamEvents.UsageReport> finished(Usage usage) {
         return CompletableFuture.supplyAsync(() -> {
-            long captured = ledger.capture(turn.charge(), cost(usage, 0));
-            return new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(), captured,
-                    ledger.balance(turn.charge().companyId()));
+            CreditLedger.Captured captured = ledger.captureShowingBalance(turn.charge(), cost(usage, 0));
+            return new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(), captured.credits(),
+                    captured.balance());
         }, executor);
     }
 

@@ -103,11 +103,41 @@ public class CreditLedger {
         if (hold.status() != Reservation.Status.OPEN) {
             return hold.captured();
         }
+        return captureOpenHold(hold, actualCredits).credits();
+    }
+
+    /** What a capture took, and the company's balance just after it. */
+    public record Captured(long credits, long balance) {
+    }
+
+    /**
+     * {@link #capture}, also answering the balance the client is shown: read by the pool's own
+     * update, so it costs neither a transaction of its own nor a statement while the row is locked.
+     */
+    @Transactional
+    public Captured captureShowingBalance(Charge charge, long actualCredits) {
+        Reservation hold = reservations.lock(charge.turnId());
+        if (hold == null || hold.status() != Reservation.Status.OPEN) {
+            return new Captured(hold == null ? 0 : hold.captured(), balance(charge.companyId()));
+        }
+        return captureOpenHold(hold, actualCredits);
+    }
+
+    private Captured captureOpenHold(Reservation hold, long actualCredits) {
         long captured = captureOpen(hold, actualCredits);
         hold.settle(Reservation.Status.CAPTURED, captured, clock.instant());
         audited("reservation.captured", hold, captured);
-        addToPoolLast(hold.companyId(), hold.amount() - captured);
-        return captured;
+        em.flush(); // the account row last: see takeFromPoolLast
+        return new Captured(captured, returnToPool(hold.companyId(), hold.amount() - captured));
+    }
+
+    /** Gives credits back to the pool and answers its balance after, from the update itself. */
+    private long returnToPool(String companyId, long credits) {
+        return ((Number) em.createNativeQuery("""
+                        update credit_account set balance = balance + ?1, updated_at = ?2 where company_id = ?3
+                        returning balance""")
+                .setParameter(1, credits).setParameter(2, Instant.now(clock)).setParameter(3, companyId)
+                .getSingleResult()).longValue();
     }
 
     /** Gives the whole hold back: nothing of the answer exists. Safe to repeat, or without a hold. */
