@@ -64,9 +64,10 @@ public class ChatLoad {
         System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client%n", tokens, delayMs, rounds);
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB |");
         System.out.println("|---|---|---|---|---|---|---|---|---|");
-        // Warm-up, not reported: the JIT needs a few hundred streams before numbers mean anything.
-        run(tollgate, sim, users, 20, tokens, query, 10);
-        runDirect(sim, 20, query, 10);
+        // Warm-up, not reported. 200 streams were too few: `perf` found 24 % of Liberty's CPU in the
+        // interpreter and much in the C2 compiler during the first C=200 level afterwards.
+        run(tollgate, sim, users, 50, tokens, query, 20);
+        runDirect(sim, 50, query, 10);
         for (int c : levels) {
             Sampler sampler = new Sampler(tollgate);
             Stats via = run(tollgate, sim, users, c, tokens, query, rounds);
