@@ -30,6 +30,9 @@ public class BatchHolds {
     CreditLedger ledger;
 
     @Inject
+    CreditPools pools;
+
+    @Inject
     Reservations reservations;
 
     @Inject
@@ -56,7 +59,7 @@ public class BatchHolds {
             return false;
         }
         long captured = Math.min(Math.max(actualCredits, 0), batch.perItem());
-        ledger.addToPool(batch.companyId(), batch.perItem() - captured);
+        pools.add(batch.companyId(), batch.perItem() - captured);
         book(batch, LedgerEntry.Kind.RELEASE, batch.perItem(), "item-release:" + base);
         book(batch, LedgerEntry.Kind.CAPTURE, -captured, "item-capture:" + base);
         return true;
@@ -77,7 +80,7 @@ public class BatchHolds {
         long settled = ((Number) items[0]).longValue();
         long captured = -((Number) items[1]).longValue();
         long remainder = (batch.items() - settled) * batch.perItem();
-        ledger.addToPool(batch.companyId(), remainder);
+        pools.add(batch.companyId(), remainder);
         book(batch, LedgerEntry.Kind.RELEASE, remainder, "release:" + turn(batch));
         hold.settle(settled > 0 ? Reservation.Status.CAPTURED : Reservation.Status.RELEASED, captured, clock.instant());
         return remainder;

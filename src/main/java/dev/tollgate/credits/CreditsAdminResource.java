@@ -50,6 +50,9 @@ public class CreditsAdminResource {
     CreditLedger ledger;
 
     @Inject
+    LedgerQueries queries;
+
+    @Inject
     UsageReconciliation reconciliation;
 
     @Inject
@@ -127,7 +130,7 @@ public class CreditsAdminResource {
     @Path("check")
     public Check check(@QueryParam("company_id") @NotBlank String companyId) {
         long balance = ledger.balance(companyId);
-        long sum = ledger.sumOfEntries(companyId);
+        long sum = queries.sumOfEntries(companyId);
         return new Check(companyId, balance, sum, balance == sum);
     }
 }

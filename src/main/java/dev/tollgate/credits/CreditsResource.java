@@ -30,6 +30,9 @@ public class CreditsResource {
     CreditLedger ledger;
 
     @Inject
+    LedgerQueries queries;
+
+    @Inject
     SpendingLimits limits;
 
     @Inject
@@ -43,8 +46,8 @@ public class CreditsResource {
         ZonedDateTime monthStart = today.withDayOfMonth(1);
         UserLimit limit = limits.limitsOf(who.companyId(), who.userId());
         return new Credits(who.companyId(), ledger.balance(who.companyId()),
-                ledger.usedBy(who.companyId(), who.userId(), today.toInstant()),
-                ledger.usedBy(who.companyId(), who.userId(), monthStart.toInstant()),
+                queries.usedBy(who.companyId(), who.userId(), today.toInstant()),
+                queries.usedBy(who.companyId(), who.userId(), monthStart.toInstant()),
                 limit == null ? null : limit.dailyCredits(), limit == null ? null : limit.monthlyCredits());
     }
 }

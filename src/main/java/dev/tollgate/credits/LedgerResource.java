@@ -37,7 +37,7 @@ public class LedgerResource {
     CurrentCaller caller;
 
     @Inject
-    CreditLedger ledger;
+    LedgerQueries ledger;
 
     @GET
     @Produces(MediaType.APPLICATION_JSON)

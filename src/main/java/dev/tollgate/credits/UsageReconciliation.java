@@ -31,6 +31,9 @@ public class UsageReconciliation {
     CreditLedger ledger;
 
     @Inject
+    LedgerQueries queries;
+
+    @Inject
     Pricing pricing;
 
     @Inject
@@ -62,11 +65,11 @@ public class UsageReconciliation {
         int adjustments = 0;
         List<String> mismatches = new ArrayList<>();
         for (ReportedUsage used : report) {
-            if (used.requestId() == null || used.companyId() == null || ledger.holdOpenFor(used.requestId())) {
+            if (used.requestId() == null || used.companyId() == null || queries.holdOpenFor(used.requestId())) {
                 continue; // still streaming, or its abandoned hold will be settled from the same report
             }
             long expected = pricing.cost(pricing.model(used.model()), used.promptTokens(), used.completionTokens());
-            long booked = ledger.bookedFor(used.requestId());
+            long booked = queries.bookedFor(used.requestId());
             if (booked == 0 && expected > 0) {
                 if (ledger.bookAdjustment(used.companyId(), used.userId(), used.requestId(), expected,
                         "reconcile:" + used.requestId())) {

@@ -51,6 +51,9 @@ class CreditLedgerIT {
     CreditLedger ledger;
 
     @Inject
+    LedgerQueries queries;
+
+    @Inject
     BatchHolds batches;
 
     @Inject
@@ -69,7 +72,7 @@ class CreditLedgerIT {
         ledger.reserve(charge(company, 10));
         // The test server grants 1000 credits to a new company (TOLLGATE_CREDITS_INITIAL_GRANT).
         assertEquals(990, ledger.balance(company));
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -82,8 +85,8 @@ class CreditLedgerIT {
         ledger.release(charge);
         ledger.release(charge);
         assertEquals(1000, ledger.balance(company));
-        assertEquals(2, ledger.entriesForRequest(charge.requestId()).size());
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertEquals(2, queries.entriesForRequest(charge.requestId()).size());
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -97,8 +100,8 @@ class CreditLedgerIT {
         assertEquals(30, ledger.capture(charge, 80)); // settling again books nothing new
         ledger.release(charge);                     // nor does a late release
         assertEquals(970, ledger.balance(company));
-        assertEquals(3, ledger.entriesForRequest(charge.requestId()).size());
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertEquals(3, queries.entriesForRequest(charge.requestId()).size());
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -128,7 +131,7 @@ class CreditLedgerIT {
         assertEquals(15, reservations.find(expired.turnId()).captured());
         assertNotNull(reservations.find(expired.turnId()).settledAt());
         assertEquals(1000 - 10 - 30 - 15, ledger.balance(company));
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -138,7 +141,7 @@ class CreditLedgerIT {
         ledger.reserve(charge);
         assertEquals(50, ledger.capture(charge, 75));
         assertEquals(950, ledger.balance(company));
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -152,7 +155,7 @@ class CreditLedgerIT {
         ledger.capture(first, 20); // 20 spent, 80 of the day left
         assertEquals(Hold.HELD, ledger.reserve(charge(company, 80)));
         assertEquals(Hold.DAILY_LIMIT, ledger.reserve(charge(company, 1)));
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -191,7 +194,7 @@ class CreditLedgerIT {
         assertEquals(Reservation.Purpose.BATCH, hold.purpose());
         assertEquals(Reservation.Status.CAPTURED, hold.status());
         assertEquals(50, hold.captured());
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -209,7 +212,7 @@ class CreditLedgerIT {
         }
         assertEquals(10, admitted);
         assertEquals(0, ledger.balance(company));
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test
@@ -218,6 +221,6 @@ class CreditLedgerIT {
         ledger.reserve(charge(company, 990));
         assertEquals(Hold.INSUFFICIENT_CREDITS, ledger.reserve(charge(company, 11)));
         assertEquals(10, ledger.balance(company));
-        assertTrue(ledger.balanceMatchesEntries(company));
+        assertTrue(queries.balanceMatchesEntries(company));
     }
 }
