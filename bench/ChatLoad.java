@@ -62,20 +62,23 @@ public class ChatLoad {
         String query = "benchmark question [[sim tokens=" + tokens + " delay_ms=" + delayMs + "]]";
 
         System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client%n", tokens, delayMs, rounds);
-        System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB | Liberty CPU ms/request |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         // Warm-up, not reported. 200 streams were too few: `perf` found 24 % of Liberty's CPU in the
         // interpreter and much in the C2 compiler during the first C=200 level afterwards.
-        run(tollgate, sim, users, 50, tokens, query, 20);
-        runDirect(sim, 50, query, 10);
+        int warmup = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_ROUNDS", "20"));
+        if (warmup > 0) {
+            run(tollgate, sim, users, 50, tokens, query, warmup);
+            runDirect(sim, 50, query, Math.max(1, warmup / 2));
+        }
         for (int c : levels) {
             Sampler sampler = new Sampler(tollgate);
             Stats via = run(tollgate, sim, users, c, tokens, query, rounds);
-            long[] peak = sampler.stop();
+            long[] peak = sampler.stop(via.requests);
             Stats direct = runDirect(sim, c, query, rounds);
             print(c, "Tollgate", via, peak);
             print(c, "direct", direct, null);
-            System.out.printf(Locale.ROOT, "| %d | added | | | %+.1f / %+.1f / %+.1f (×%.2f p50) | %+.1f / %+.1f / %+.1f | | | |%n", c,
+            System.out.printf(Locale.ROOT, "| %d | added | | | %+.1f / %+.1f / %+.1f (×%.2f p50) | %+.1f / %+.1f / %+.1f | | | | |%n", c,
                     via.ttftP50 - direct.ttftP50, via.ttftP90 - direct.ttftP90, via.ttftP99 - direct.ttftP99,
                     direct.ttftP50 == 0 ? 0 : via.ttftP50 / direct.ttftP50,
                     via.totalP50 - direct.totalP50, via.totalP90 - direct.totalP90, via.totalP99 - direct.totalP99);
@@ -83,9 +86,10 @@ public class ChatLoad {
     }
 
     static void print(int c, String path, Stats s, long[] peak) {
-        System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %s | %s |%n",
+        System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %s | %s | %s |%n",
                 c, path, s.requests, s.errors, s.ttftP50, s.ttftP90, s.ttftP99, s.totalP50, s.totalP90, s.totalP99,
-                s.tokensPerSecond, peak == null ? "" : String.valueOf(peak[0]), peak == null ? "" : String.valueOf(peak[1] / (1024 * 1024)));
+                s.tokensPerSecond, peak == null ? "" : String.valueOf(peak[0]), peak == null ? "" : String.valueOf(peak[1] / (1024 * 1024)),
+                peak == null ? "" : String.format(Locale.ROOT, "%.1f", peak[2] / 1000.0));
     }
 
     /**
@@ -212,16 +216,24 @@ public class ChatLoad {
         return done;
     }
 
-    /** Polls Tollgate's base metrics, once a second, for the peak thread count and heap while a level runs. */
+    /**
+     * Polls Tollgate's base metrics, once a second, for the peak thread count and heap while a level
+     * runs, and reads the server's CPU time before and after it: CPU per request is what bounds a
+     * level once the machine is busy.
+     */
     static final class Sampler {
         private static final Pattern THREADS = Pattern.compile("(?m)^thread_count\\S*\\s+([0-9.E+]+)");
         private static final Pattern HEAP = Pattern.compile("(?m)^memory_usedHeap_bytes\\S*\\s+([0-9.E+]+)");
+        private static final Pattern CPU = Pattern.compile("(?m)^cpu_processCpuTime_seconds\\S*\\s+([0-9.E+]+)");
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         private final AtomicLong threads = new AtomicLong();
         private final AtomicLong heap = new AtomicLong();
+        private final HttpRequest request;
+        private final double cpuAtStart;
 
         Sampler(String tollgate) {
-            HttpRequest request = HttpRequest.newBuilder(URI.create(tollgate + "/metrics?scope=base")).build();
+            request = HttpRequest.newBuilder(URI.create(tollgate + "/metrics?scope=base")).build();
+            cpuAtStart = cpuSeconds();
             timer.scheduleAtFixedRate(() -> {
                 try {
                     String text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
@@ -238,9 +250,20 @@ public class ChatLoad {
             return m.find() ? (long) Double.parseDouble(m.group(1)) : 0;
         }
 
-        long[] stop() {
+        private double cpuSeconds() {
+            try {
+                Matcher m = CPU.matcher(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+                return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+            } catch (IOException | InterruptedException e) {
+                return Double.NaN;
+            }
+        }
+
+        /** Peak threads, peak heap bytes and the server's CPU microseconds per request. */
+        long[] stop(int requests) {
             timer.shutdownNow();
-            return new long[] {threads.get(), heap.get()};
+            double cpu = cpuSeconds() - cpuAtStart;
+            return new long[] {threads.get(), heap.get(), Double.isNaN(cpu) ? -1 : (long) (cpu * 1e6 / Math.max(1, requests))};
         }
     }
 }

@@ -18,7 +18,17 @@ public class CurrentCaller {
     @ConfigProperty(name = "tollgate.jwt.company-claim", defaultValue = "company_id")
     String companyClaim;
 
+    /** Read once per request: Liberty's custom-claim lookup costs an exception each time. */
+    private Caller caller;
+
     public Caller get() {
+        if (caller == null) {
+            caller = read();
+        }
+        return caller;
+    }
+
+    private Caller read() {
         Object company = token.getClaim(companyClaim);
         if (company == null || company.toString().isBlank()) {
             throw new ProblemException(403, "Company required",

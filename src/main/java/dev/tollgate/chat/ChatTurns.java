@@ -94,7 +94,7 @@ public class ChatTurns {
     }
 
     private Settlement settlement(StartedTurn turn) {
-        return new Settlement(turn, pricing, ledger, records, executor);
+        return new Settlement(turn, pricing, records, executor);
     }
 
     /** Who asks, captured on the request thread: the settlement runs after the request has gone. */

@@ -14,31 +14,35 @@ import java.util.concurrent.RejectedExecutionException;
 
 /**
  * What happens when an answer ends: usage shown to the client, mirror and audit updated, place
- * freed. The database work runs on Liberty's managed executor, never on the threads relaying tokens.
+ * freed. The database work runs on Liberty's managed executor, never on the threads relaying tokens;
+ * an answer that arrived whole is recorded in one transaction, before its usage event is sent.
  */
 final class Settlement implements RelayListener {
 
     private final StartedTurn turn;
     private final Pricing pricing;
-    private final CreditLedger ledger;
     private final TurnRecords records;
     private final Executor executor;
+    /** The whole turn's record when the answer arrived whole; {@link #closed} then only frees its place. */
+    private volatile CompletableFuture<?> recorded;
 
-    Settlement(StartedTurn turn, Pricing pricing, CreditLedger ledger, TurnRecords records, Executor executor) {
+    Settlement(StartedTurn turn, Pricing pricing, TurnRecords records, Executor executor) {
         this.turn = turn;
         this.pricing = pricing;
-        this.ledger = ledger;
         this.records = records;
         this.executor = executor;
     }
 
     @Override
     public CompletionStage<StreamEvents.UsageReport> finished(Usage usage) {
-        return CompletableFuture.supplyAsync(() -> {
-            CreditLedger.Captured captured = ledger.captureShowingBalance(turn.charge(), cost(usage, 0));
+        CompletableFuture<StreamEvents.UsageReport> report = CompletableFuture.supplyAsync(() -> {
+            CreditLedger.Captured captured = records.completed(turn.charge(), cost(usage, 0),
+                    auditEntry("ok", usage, usage.completionTokens()));
             return new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(), captured.credits(),
                     captured.balance());
         }, executor);
+        recorded = report;
+        return report;
     }
 
     /**
@@ -54,6 +58,22 @@ final class Settlement implements RelayListener {
 
     @Override
     public void closed(RelayOutcome outcome) {
+        CompletableFuture<?> whole = recorded;
+        if (whole != null) {
+            // recorded by finished(); should that have failed, the turn is recorded as it ended
+            whole.whenComplete((ok, failure) -> {
+                if (failure == null) {
+                    turn.admission().release();
+                } else {
+                    recordLater(outcome);
+                }
+            });
+            return;
+        }
+        recordLater(outcome);
+    }
+
+    private void recordLater(RelayOutcome outcome) {
         try {
             executor.execute(() -> record(outcome));
         } catch (RejectedExecutionException stopping) {
@@ -65,13 +85,16 @@ final class Settlement implements RelayListener {
         try {
             Usage usage = outcome.usage();
             records.ended(turn.charge(), cost(usage, outcome.tokensDelivered()),
-                    AuditEntry.of(turn.action(), turn.who(), turn.charge().requestId(), turn.charge().sessionId(),
-                                    outcome.completed() ? "ok" : outcome.status())
-                            .withUsage(turn.prompt().model(), usage == null ? null : usage.promptTokens(),
-                                    usage == null ? outcome.tokensDelivered() : usage.completionTokens(), null)
-                            .withTimes(turn.elapsedMs(), turn.ttftMs()));
+                    auditEntry(outcome.completed() ? "ok" : outcome.status(), usage,
+                            usage == null ? outcome.tokensDelivered() : usage.completionTokens()));
         } finally {
             turn.admission().release();
         }
+    }
+
+    private AuditEntry auditEntry(String outcome, Usage usage, int completionTokens) {
+        return AuditEntry.of(turn.action(), turn.who(), turn.charge().requestId(), turn.charge().sessionId(), outcome)
+                .withUsage(turn.prompt().model(), usage == null ? null : usage.promptTokens(), completionTokens, null)
+                .withTimes(turn.elapsedMs(), turn.ttftMs());
     }
 }

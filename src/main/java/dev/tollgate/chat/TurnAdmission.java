@@ -44,15 +44,18 @@ class TurnAdmission {
     Pricing pricing;
 
     /**
-     * Each step commits on its own. One transaction for all of them saved ≈ 5 ms at one stream, but
-     * held the company's stream lock and counter row from the first step to the commit: at 50
-     * parallel answers of one company the added time to first token doubled (docs/performance.md).
-     * A new session is created upstream between the count and the hold, with no lock held.
+     * The count and slot commit on their own: in one transaction with the hold they kept the
+     * company's stream lock and counter row until the hold's commit, and at 50 parallel answers of
+     * one company the added time to first token doubled (docs/performance.md). The owner check of
+     * a given session is one read and needs no transaction. A new session is created upstream
+     * between the count and the hold, with no lock held.
      */
     Admitted admit(Caller caller, UUID sessionId, Turn turn) {
         rateLimits.openStream(caller, turn.turnId());
         try {
-            return hold(caller, sessions.open(caller, sessionId, turn.requestId()), turn);
+            return sessionId == null
+                    ? hold(caller, sessions.open(caller, null, turn.requestId()), turn)
+                    : hold(caller, sessions.owned(caller, sessionId), turn);
         } catch (RuntimeException e) {
             rateLimits.closeStream(turn.turnId());
             throw e;

@@ -32,8 +32,21 @@ public class TurnRecords {
     Clock clock;
 
     /**
-     * The answer ended (completed, failed midway, or the client left): what it cost is captured
-     * (once: a completed answer was captured already), the mirror and the audit row follow.
+     * The answer arrived whole: its cost captured, its slot freed, the mirror and the audit row
+     * written, all in one transaction. Answers the balance its usage event shows.
+     */
+    @Transactional
+    public CreditLedger.Captured completed(Charge charge, long actualCredits, AuditEntry record) {
+        return ledger.captureShowingBalance(charge, actualCredits, captured -> {
+            rateLimits.closeStream(charge.turnId());
+            sessions.recordTurn(charge.sessionId(), captured, Instant.now(clock));
+            audit.fire(record.withCredits(captured));
+        });
+    }
+
+    /**
+     * The answer ended otherwise (failed midway, or the client left): what it cost is captured
+     * (once: a hold settled already stays as it is), the mirror and the audit row follow.
      */
     @Transactional
     public void ended(Charge charge, long actualCredits, AuditEntry record) {

@@ -12,6 +12,7 @@ import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.OptionalLong;
+import java.util.function.LongConsumer;
 
 /**
  * Reserve before the call, then capture the actual cost and release the hold, or release it all
@@ -90,7 +91,9 @@ public class CreditLedger {
         if (hold.status() != Reservation.Status.OPEN) {
             return hold.captured();
         }
-        return captureOpenHold(hold, actualCredits).credits();
+        long captured = captureAndSettle(hold, actualCredits);
+        pools.addLast(hold.companyId(), hold.amount() - captured);
+        return captured;
     }
 
     /** What a capture took, and the company's balance just after it. */
@@ -98,23 +101,30 @@ public class CreditLedger {
     }
 
     /**
-     * {@link #capture}, also answering the balance the client is shown: read by the pool's own
-     * update, so it costs neither a transaction of its own nor a statement while the row is locked.
+     * {@link #capture}, also answering the balance the client is shown (read by the pool's own
+     * update), and making the caller's writes for the captured amount in the same transaction
+     * (a turn's slot, mirror and audit row: one transaction per answer instead of two). They run
+     * before the company's pool row is updated: that row is shared by all the company's answers,
+     * so it is locked last and held shortest.
      */
     @Transactional
-    public Captured captureShowingBalance(Charge charge, long actualCredits) {
+    public Captured captureShowingBalance(Charge charge, long actualCredits, LongConsumer alsoWithCaptured) {
         Reservation hold = reservations.lock(charge.turnId());
         if (hold == null || hold.status() != Reservation.Status.OPEN) {
-            return new Captured(hold == null ? 0 : hold.captured(), balance(charge.companyId()));
+            long captured = hold == null ? 0 : hold.captured();
+            alsoWithCaptured.accept(captured);
+            return new Captured(captured, balance(charge.companyId()));
         }
-        return captureOpenHold(hold, actualCredits);
+        long captured = captureAndSettle(hold, actualCredits);
+        alsoWithCaptured.accept(captured);
+        return new Captured(captured, pools.addLastShowingBalance(hold.companyId(), hold.amount() - captured));
     }
 
-    private Captured captureOpenHold(Reservation hold, long actualCredits) {
+    private long captureAndSettle(Reservation hold, long actualCredits) {
         long captured = captureOpen(hold, actualCredits);
         hold.settle(Reservation.Status.CAPTURED, captured, clock.instant());
         audited("reservation.captured", hold, captured);
-        return new Captured(captured, pools.addLastShowingBalance(hold.companyId(), hold.amount() - captured));
+        return captured;
     }
 
     /** Gives the whole hold back: nothing of the answer exists. Safe to repeat, or without a hold. */

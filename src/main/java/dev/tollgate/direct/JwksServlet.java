@@ -1,7 +1,8 @@
 package dev.tollgate.direct;
 
+import static dev.tollgate.platform.JsonFormat.JSON;
+
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
@@ -25,16 +26,16 @@ public class JwksServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        JsonArrayBuilder list = Json.createArrayBuilder();
+        JsonArrayBuilder list = JSON.createArrayBuilder();
         for (SigningKeys.Key key : keys.all()) {
-            list.add(Json.createObjectBuilder().add("kty", "RSA").add("use", "sig").add("alg", "RS256")
+            list.add(JSON.createObjectBuilder().add("kty", "RSA").add("use", "sig").add("alg", "RS256")
                     .add("kid", key.id())
                     .add("n", unsigned(key.publicKey().getModulus()))
                     .add("e", unsigned(key.publicKey().getPublicExponent())));
         }
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "public, max-age=60");
-        response.getWriter().write(Json.createObjectBuilder().add("keys", list).build().toString());
+        response.getWriter().write(JSON.createObjectBuilder().add("keys", list).build().toString());
     }
 
     private static String unsigned(BigInteger value) {

@@ -1,5 +1,7 @@
 package dev.tollgate.direct;
 
+import static dev.tollgate.platform.JsonFormat.JSON;
+
 import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
@@ -10,7 +12,6 @@ import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import jakarta.json.Json;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.Signature;
@@ -85,7 +86,7 @@ public class LlmTokens {
         ledger.reserve(charge).orRefuse(() -> ledger.balance(caller.companyId()), charge.credits());
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(Math.min(ttlSeconds, MAX_TTL_SECONDS));
-        String claims = Json.createObjectBuilder()
+        String claims = JSON.createObjectBuilder()
                 .add("iss", issuer).add("aud", audience).add("sub", caller.userId())
                 .add("company_id", caller.companyId()).add("sid", sessionId.toString()).add("jti", requestId)
                 .add("model", model).add("max_tokens", budget)
@@ -98,7 +99,7 @@ public class LlmTokens {
     }
 
     private static String sign(SigningKeys.Key key, String claims) {
-        String header = Json.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").add("kid", key.id()).build().toString();
+        String header = JSON.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").add("kid", key.id()).build().toString();
         String input = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
         try {
             Signature rsa = Signature.getInstance("SHA256withRSA");

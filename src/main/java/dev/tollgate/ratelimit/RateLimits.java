@@ -20,8 +20,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Counts in the database, so two servers see one count. A request takes one from its user's and
  * its company's minute (a conditional upsert: the row refuses to pass the limit); a stream takes
- * a slot, decided under a per-company transaction lock so parallel requests cannot all squeeze
- * into the last one. A refusal rolls its transaction back: refused requests cost nothing.
+ * a slot, decided while the company's counter row is locked so parallel requests cannot all
+ * squeeze into the last one. A refusal rolls its transaction back: refused requests cost nothing.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -88,11 +88,14 @@ public class RateLimits {
     @Transactional
     public void openStream(Caller caller, UUID turnId) {
         Limits applying = limits.of(caller.companyId());
-        // The company's stream lock comes first: every row this transaction locks after it (the
-        // user's and the company's counters) is then only waited for by those already queued here,
-        // instead of being held while this transaction queues for the lock.
-        em.createNativeQuery("select pg_advisory_xact_lock(hashtext(?1))")
-                .setParameter(1, "streams:" + caller.companyId()).getSingleResult();
+        // Counters and slots are provisional (a slot expires, a window is a minute): after a
+        // database crash losing the last of them is harmless, so the commit need not wait for the
+        // WAL flush. The company's locks below are held until that commit.
+        em.createNativeQuery("select set_config('synchronous_commit', 'off', true)").getSingleResult();
+        countForUser(caller, applying);
+        // The company's counter row, once updated, stays locked until the commit: it serialises the
+        // company's slot decisions below, so parallel requests cannot all squeeze into the last one.
+        countForCompany(caller, applying);
         Instant now = clock.instant();
         Object[] open = (Object[]) em.createNativeQuery("""
                         select count(*), count(*) filter (where user_id = ?2)
@@ -112,8 +115,6 @@ public class RateLimits {
                 .setParameter(1, turnId).setParameter(2, caller.companyId()).setParameter(3, caller.userId())
                 .setParameter(4, now).setParameter(5, now.plusMillis(slotTtlMs))
                 .executeUpdate();
-        countForUser(caller, applying);
-        countForCompany(caller, applying);
     }
 
     /** Gives the turn's slot back (in the caller's transaction when there is one). Safe to repeat. */

@@ -1,6 +1,5 @@
 package dev.tollgate.simulator;
 
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.io.StringReader;
@@ -94,7 +93,7 @@ public final class DirectAccess {
 
     /** What a direct call used, to Tollgate's usage webhook (asynchronously, as a real service would). */
     void reportUsage(JsonObject claims, int promptTokens, int completionTokens) {
-        String body = Json.createObjectBuilder()
+        String body = LlmSimulator.JSON.createObjectBuilder()
                 .add("event_id", UUID.randomUUID().toString())
                 .add("company_id", claims.getString("company_id")).add("user_id", claims.getString("sub"))
                 .add("request_id", claims.getString("jti")).add("model", claims.getString("model", "sim-1"))
@@ -123,7 +122,7 @@ public final class DirectAccess {
     private void refreshKeys() {
         try {
             String body = http.send(HttpRequest.newBuilder(jwks).GET().build(), HttpResponse.BodyHandlers.ofString()).body();
-            for (JsonValue value : Json.createReader(new StringReader(body)).readObject().getJsonArray("keys")) {
+            for (JsonValue value : LlmSimulator.JSON.createReader(new StringReader(body)).readObject().getJsonArray("keys")) {
                 JsonObject jwk = value.asJsonObject();
                 keys.put(jwk.getString("kid"), KeyFactory.getInstance("RSA").generatePublic(new RSAPublicKeySpec(
                         new BigInteger(1, Base64.getUrlDecoder().decode(jwk.getString("n"))),
@@ -146,7 +145,7 @@ public final class DirectAccess {
 
     private static JsonObject json(String part) throws Refused {
         try {
-            return Json.createReader(new StringReader(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8)))
+            return LlmSimulator.JSON.createReader(new StringReader(new String(Base64.getUrlDecoder().decode(part), StandardCharsets.UTF_8)))
                     .readObject();
         } catch (RuntimeException e) {
             throw new Refused(401, "unauthorized", "not a JWT");

@@ -2,7 +2,7 @@ package dev.tollgate.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
-import jakarta.json.Json;
+import jakarta.json.spi.JsonProvider;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
 import java.io.IOException;
@@ -25,6 +25,9 @@ import java.util.concurrent.ScheduledExecutorService;
  * deployment cannot reach it. Tests start it in the failsafe JVM; bin/dev runs {@link #main}.
  */
 public final class LlmSimulator implements AutoCloseable {
+
+    /** JSON-P looked up once: {@code Json.createObjectBuilder()} looks the provider up on every call. */
+    static final JsonProvider JSON = JsonProvider.provider();
 
     /** What the simulator saw of one call, for tests to assert on. */
     public record SeenRequest(String method, String path, String requestId, String sessionId) {
@@ -111,7 +114,7 @@ public final class LlmSimulator implements AutoCloseable {
         String method = ex.getRequestMethod();
         try {
             if (path.equals("/health")) {
-                json(ex, 200, Json.createObjectBuilder().add("status", "UP").build());
+                json(ex, 200, JSON.createObjectBuilder().add("status", "UP").build());
             } else if (parts.length == 2 && parts[0].equals("sessions") && method.equals("PUT")) {
                 putSession(ex, parts[1]);
             } else if (parts.length == 2 && parts[0].equals("sessions") && method.equals("DELETE")) {
@@ -145,7 +148,7 @@ public final class LlmSimulator implements AutoCloseable {
         Session existing = sessions.putIfAbsent(id, new Session(body.getString("user_id", null),
                 body.getString("company_id", null), Instant.now(), new CopyOnWriteArrayList<>()));
         Session session = sessions.get(id);
-        json(ex, existing == null ? 201 : 200, Json.createObjectBuilder()
+        json(ex, existing == null ? 201 : 200, JSON.createObjectBuilder()
                 .add("session_id", id).add("created_at", session.createdAt().toString()).build());
     }
 
@@ -156,9 +159,9 @@ public final class LlmSimulator implements AutoCloseable {
             json(ex, 404, error("session_not_found", "unknown session"));
             return;
         }
-        var messages = Json.createArrayBuilder();
+        var messages = JSON.createArrayBuilder();
         session.messages().forEach(messages::add);
-        json(ex, 200, Json.createObjectBuilder().add("session_id", id).add("messages", messages).build());
+        json(ex, 200, JSON.createObjectBuilder().add("session_id", id).add("messages", messages).build());
     }
 
     private void chat(HttpExchange ex, boolean streaming) throws IOException {
@@ -243,10 +246,10 @@ public final class LlmSimulator implements AutoCloseable {
         }
         Instant from = Instant.parse(query.getOrDefault("from", Instant.EPOCH.toString()));
         Instant to = Instant.parse(query.getOrDefault("to", Instant.now().plusSeconds(1).toString()));
-        var items = Json.createArrayBuilder();
+        var items = JSON.createArrayBuilder();
         usageByRequest.forEach((requestId, used) -> {
             if (used.companyId() != null && !used.at().isBefore(from) && used.at().isBefore(to)) {
-                var item = Json.createObjectBuilder().add("request_id", requestId).add("company_id", used.companyId())
+                var item = JSON.createObjectBuilder().add("request_id", requestId).add("company_id", used.companyId())
                         .add("model", used.model()).add("prompt_tokens", used.promptTokens())
                         .add("completion_tokens", used.completionTokens()).add("occurred_at", used.at().toString());
                 if (used.userId() != null) {
@@ -255,7 +258,7 @@ public final class LlmSimulator implements AutoCloseable {
                 items.add(item);
             }
         });
-        json(ex, 200, Json.createObjectBuilder().add("items", items).build());
+        json(ex, 200, JSON.createObjectBuilder().add("items", items).build());
     }
 
     private void record(HttpExchange ex, String sessionId) {
@@ -267,13 +270,13 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     private static JsonObject message(String role, String content) {
-        return Json.createObjectBuilder().add("role", role).add("content", content)
+        return JSON.createObjectBuilder().add("role", role).add("content", content)
                 .add("created_at", Instant.now().toString()).build();
     }
 
     static JsonObject error(String code, String message) {
-        return Json.createObjectBuilder()
-                .add("error", Json.createObjectBuilder().add("code", code).add("message", message)).build();
+        return JSON.createObjectBuilder()
+                .add("error", JSON.createObjectBuilder().add("code", code).add("message", message)).build();
     }
 
     static void json(HttpExchange ex, int status, JsonObject body) throws IOException {
@@ -291,13 +294,13 @@ public final class LlmSimulator implements AutoCloseable {
     }
 
     private static JsonObject readJson(InputStream in) throws IOException {
-        try (var reader = Json.createReader(in)) {
+        try (var reader = JSON.createReader(in)) {
             return reader.readObject();
         }
     }
 
     static JsonObjectBuilder usage(int prompt, int completion) {
-        return Json.createObjectBuilder().add("prompt_tokens", prompt).add("completion_tokens", completion);
+        return JSON.createObjectBuilder().add("prompt_tokens", prompt).add("completion_tokens", completion);
     }
 
     private static java.util.concurrent.ThreadFactory daemon(String name) {

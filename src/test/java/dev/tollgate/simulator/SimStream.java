@@ -1,7 +1,6 @@
 package dev.tollgate.simulator;
 
 import com.sun.net.httpserver.HttpExchange;
-import jakarta.json.Json;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
@@ -54,7 +53,7 @@ final class SimStream {
         }
         onAnswer.accept(answer.toString());
         onUsage.accept(count);
-        LlmSimulator.json(exchange, 200, Json.createObjectBuilder()
+        LlmSimulator.json(exchange, 200, LlmSimulator.JSON.createObjectBuilder()
                 .add("content", answer.toString())
                 .add("usage", LlmSimulator.usage(SimText.promptTokens(query), count))
                 .add("finish_reason", "stop").build());
@@ -70,11 +69,11 @@ final class SimStream {
             if (index < tokenCount()) {
                 String token = token(index);
                 answer.append(token);
-                write(Json.createObjectBuilder().add("content", token).build().toString());
+                write(LlmSimulator.JSON.createObjectBuilder().add("content", token).build().toString());
                 clock.schedule(() -> emit(index + 1), script.delayMs(), TimeUnit.MILLISECONDS);
                 return;
             }
-            write(Json.createObjectBuilder()
+            write(LlmSimulator.JSON.createObjectBuilder()
                     .add("usage", LlmSimulator.usage(SimText.promptTokens(query), index)).build().toString());
             write("[DONE]");
             onAnswer.accept(answer.toString());

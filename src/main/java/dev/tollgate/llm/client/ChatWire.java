@@ -1,8 +1,9 @@
 package dev.tollgate.llm.client;
 
+import static dev.tollgate.platform.JsonFormat.JSON;
+
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.Usage;
-import jakarta.json.Json;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.stream.JsonParsingException;
@@ -30,13 +31,13 @@ final class ChatWire {
     }
 
     static String requestBody(ChatPrompt prompt) {
-        var body = Json.createObjectBuilder()
+        var body = JSON.createObjectBuilder()
                 .add("session_id", prompt.sessionId().toString())
                 .add("model", prompt.model())
                 .add("query", prompt.query())
                 .add("max_tokens", prompt.maxTokens());
         if (prompt.filters() != null && !prompt.filters().isEmpty()) {
-            body.add("filters", Json.createObjectBuilder(prompt.filters()));
+            body.add("filters", JSON.createObjectBuilder(prompt.filters()));
         }
         return body.build().toString();
     }
@@ -46,7 +47,7 @@ final class ChatWire {
         if ("[DONE]".equals(data.trim())) {
             return new DoneChunk();
         }
-        try (JsonReader reader = Json.createReader(new StringReader(data))) {
+        try (JsonReader reader = JSON.createReader(new StringReader(data))) {
             JsonObject object = reader.readObject();
             if (object.containsKey("content")) {
                 return new TokenChunk(object.getString("content"));
