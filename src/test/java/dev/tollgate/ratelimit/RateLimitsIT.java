@@ -17,6 +17,10 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -116,6 +120,46 @@ class RateLimitsIT {
             for (var response : open) {
                 response.body().close();
             }
+        }
+    }
+
+    @Test
+    void parallelRequestsCannotSqueezeIntoTheLastSlots() throws Exception {
+        DevJwt first = TestEnv.newUser();
+        limit(first.company(), Map.of("company_max_streams", 3));
+        Map<String, String> slow = Map.of("query", "stay a while [[sim tokens=400 delay_ms=50]]");
+        List<String> tokens = new ArrayList<>();
+        for (int i = 0; i < 12; i++) {
+            tokens.add((i == 0 ? first : TestEnv.newUser().company(first.company())).sign(TestEnv.keysDir()));
+        }
+        var pool = Executors.newFixedThreadPool(tokens.size());
+        var start = new CountDownLatch(1);
+        List<Future<HttpResponse<InputStream>>> asked = new ArrayList<>();
+        try {
+            for (int i = 0; i < tokens.size(); i++) {
+                String server = SERVERS[i % 2];
+                String token = tokens.get(i);
+                asked.add(pool.submit(() -> {
+                    start.await();
+                    return Api.openStreamOn(server, token, slow);
+                }));
+            }
+            start.countDown();
+            List<HttpResponse<InputStream>> answers = new ArrayList<>();
+            for (var answer : asked) {
+                answers.add(answer.get(60, TimeUnit.SECONDS));
+            }
+            try {
+                // twelve users of one company at once, on two servers: the company's three slots, no more
+                assertThat(answers).filteredOn(r -> r.statusCode() == 200).hasSize(3);
+                answers.stream().filter(r -> r.statusCode() != 200).forEach(RateLimitsIT::assertTooMany);
+            } finally {
+                for (var answer : answers) {
+                    answer.body().close();
+                }
+            }
+        } finally {
+            pool.shutdownNow();
         }
     }
 
