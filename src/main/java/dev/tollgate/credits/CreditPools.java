@@ -61,12 +61,21 @@ class CreditPools {
 
     void addLast(String companyId, long credits) {
         em.flush();
-        add(companyId, credits);
+        if (credits != 0) {
+            add(companyId, credits);
+        }
     }
 
-    /** {@link #addLast}, answering the balance after it from the update itself (no statement more). */
+    /**
+     * {@link #addLast}, answering the balance after it from the update itself (no statement more).
+     * With nothing to give back (the answer cost its whole hold) the company's row, which all its
+     * answers update, is read instead of locked.
+     */
     long addLastShowingBalance(String companyId, long credits) {
         em.flush();
+        if (credits == 0) {
+            return balance(companyId);
+        }
         return ((Number) em.createNativeQuery("""
                         update credit_account set balance = balance + ?1, updated_at = ?2 where company_id = ?3
                         returning balance""")
