@@ -102,9 +102,8 @@ public class ChatLoad {
         Pattern id = Pattern.compile("\"session_id\":\"([^\"]+)\"");
         for (int i = 0; i < c; i++) {
             String token = users.get(i % users.size());
-            String created = HTTP.send(HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/sessions"))
-                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            String created = prepare(HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/sessions"))
+                    .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.noBody()).build());
             Matcher m = id.matcher(created);
             clients.add(new String[] {token, m.find() ? m.group(1) : null});
         }
@@ -123,9 +122,8 @@ public class ChatLoad {
         List<String> sessions = new ArrayList<>();
         for (int i = 0; i < c; i++) {
             String id = UUID.randomUUID().toString();
-            HTTP.send(HttpRequest.newBuilder(URI.create(sim + "/sessions/" + id)).header("Content-Type", "application/json")
-                    .PUT(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"bench\",\"company_id\":\"bench\"}")).build(),
-                    HttpResponse.BodyHandlers.discarding());
+            prepare(HttpRequest.newBuilder(URI.create(sim + "/sessions/" + id)).header("Content-Type", "application/json")
+                    .PUT(HttpRequest.BodyPublishers.ofString("{\"user_id\":\"bench\",\"company_id\":\"bench\"}")).build());
             sessions.add(id);
         }
         AtomicInteger next = new AtomicInteger();
@@ -135,6 +133,22 @@ public class ChatLoad {
             return HttpRequest.newBuilder(URI.create(sim + "/chat/stream")).header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }, "data: {\"content\"");
+    }
+
+    /**
+     * A set-up request (a session for a client), tried again when its pooled connection turns out
+     * to have been closed by the server while the previous level ran (idle connections time out).
+     */
+    static String prepare(HttpRequest request) throws IOException, InterruptedException {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
+            } catch (IOException e) {
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
     }
 
     static Stats load(int c, int rounds, java.util.function.Supplier<HttpRequest> requests, String tokenMarker) throws Exception {
