@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * What happens when an answer ends: usage shown to the client, mirror and audit updated, place
@@ -23,8 +24,11 @@ final class Settlement implements RelayListener {
     private final Pricing pricing;
     private final TurnRecords records;
     private final Executor executor;
-    /** The whole turn's record when the answer arrived whole; {@link #closed} then only frees its place. */
-    private volatile CompletableFuture<?> recorded;
+    /**
+     * Who records the turn: {@link #finished} (the answer arrived whole) or {@link #closed} (it
+     * ended otherwise), whichever comes first – a client can leave while the answer completes.
+     */
+    private final AtomicReference<CompletableFuture<?>> recorded = new AtomicReference<>();
 
     Settlement(StartedTurn turn, Pricing pricing, TurnRecords records, Executor executor) {
         this.turn = turn;
@@ -35,13 +39,25 @@ final class Settlement implements RelayListener {
 
     @Override
     public CompletionStage<StreamEvents.UsageReport> finished(Usage usage) {
-        CompletableFuture<StreamEvents.UsageReport> report = CompletableFuture.supplyAsync(() -> {
-            CreditLedger.Captured captured = records.completed(turn.charge(), cost(usage, 0),
-                    auditEntry("ok", usage, usage.completionTokens()));
-            return new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(), captured.credits(),
-                    captured.balance());
-        }, executor);
-        recorded = report;
+        CompletableFuture<StreamEvents.UsageReport> report = new CompletableFuture<>();
+        if (!recorded.compareAndSet(null, report)) {
+            report.complete(null); // the client left first and the turn was recorded as it ended: no one to show usage to
+            return report;
+        }
+        try {
+            executor.execute(() -> {
+                try {
+                    CreditLedger.Captured captured = records.completed(turn.charge(), cost(usage, 0),
+                            auditEntry("ok", usage, usage.completionTokens()));
+                    report.complete(new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(),
+                            captured.credits(), captured.balance()));
+                } catch (RuntimeException e) {
+                    report.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException stopping) {
+            report.completeExceptionally(stopping); // closed() records it then
+        }
         return report;
     }
 
@@ -58,19 +74,18 @@ final class Settlement implements RelayListener {
 
     @Override
     public void closed(RelayOutcome outcome) {
-        CompletableFuture<?> whole = recorded;
-        if (whole != null) {
-            // recorded by finished(); should that have failed, the turn is recorded as it ended
-            whole.whenComplete((ok, failure) -> {
-                if (failure == null) {
-                    turn.admission().release();
-                } else {
-                    recordLater(outcome);
-                }
-            });
+        if (recorded.compareAndSet(null, CompletableFuture.completedFuture(null))) {
+            recordLater(outcome);
             return;
         }
-        recordLater(outcome);
+        // recorded by finished(); should that have failed, the turn is recorded as it ended
+        recorded.get().whenComplete((ok, failure) -> {
+            if (failure == null) {
+                turn.admission().release();
+            } else {
+                recordLater(outcome);
+            }
+        });
     }
 
     private void recordLater(RelayOutcome outcome) {
