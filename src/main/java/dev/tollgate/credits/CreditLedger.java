@@ -1,16 +1,16 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.audit.AuditEntry;
-import jakarta.annotation.Resource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.transaction.TransactionSynchronizationRegistry;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.OptionalLong;
 import java.util.function.LongConsumer;
 
@@ -31,9 +31,6 @@ public class CreditLedger {
     Clock clock;
 
     @Inject
-    SpendingLimits limits;
-
-    @Inject
     Reservations reservations;
 
     @Inject
@@ -42,39 +39,37 @@ public class CreditLedger {
     @Inject
     Event<AuditEntry> audit;
 
-    @Resource
-    TransactionSynchronizationRegistry transactions;
-
     /**
      * Holds the charge's credits, or says why not (nothing is written then): the company's pool
      * cannot pay, or the user's daily or monthly limit would be passed. The user's limit row is
      * locked while the hold is decided, so one user's parallel requests cannot pass it together.
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public Hold reserve(Charge charge) {
         return reserve(charge, Reservation.Purpose.TURN);
     }
 
-    /** A hold for a chat turn (swept after its expiry) or a batch (settled by its batch). */
-    @Transactional
+    /**
+     * A hold for a chat turn (swept after its expiry) or a batch (settled by its batch). One
+     * statement, {@code tollgate_reserve} (db/V13), atomic on its own: called outside a
+     * transaction it commits at once, so the company's account row is locked only while the
+     * database runs it; inside a caller's transaction it is part of that transaction.
+     */
+    @Transactional(Transactional.TxType.SUPPORTS)
     public Hold reserve(Charge charge, Reservation.Purpose purpose) {
-        Reservation earlier = reservations.find(charge.turnId());
-        if (earlier != null) {
-            // the same turn asked again (an Idempotency-Key): held once, and never again once given back
-            return earlier.status() == Reservation.Status.RELEASED ? Hold.SPENT : Hold.HELD;
-        }
-        Hold withinLimits = limits.check(charge);
-        if (withinLimits != Hold.HELD) {
-            return withinLimits;
-        }
-        pools.ensure(charge.companyId());
-        book(charge, LedgerEntry.Kind.RESERVE, -charge.credits(), "reserve:" + charge.turnId());
-        reservations.open(charge, purpose);
-        if (pools.takeLast(charge) == 0) {
-            transactions.setRollbackOnly(); // the entries written above go with the refusal
-            return Hold.INSUFFICIENT_CREDITS;
-        }
-        return Hold.HELD;
+        Instant now = clock.instant();
+        ZonedDateTime today = now.atZone(ZoneOffset.UTC);
+        Object answer = em.createNativeQuery(
+                        "select tollgate_reserve(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+                .setParameter(1, charge.turnId()).setParameter(2, charge.companyId()).setParameter(3, charge.userId())
+                .setParameter(4, charge.requestId()).setParameter(5, charge.sessionId()).setParameter(6, charge.model())
+                .setParameter(7, charge.credits()).setParameter(8, purpose.name()).setParameter(9, now)
+                .setParameter(10, reservations.expiryOf(purpose, now))
+                .setParameter(11, today.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant())
+                .setParameter(12, today.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant())
+                .setParameter(13, pools.initialGrant())
+                .getSingleResult();
+        return Hold.valueOf(answer.toString());
     }
 
     /**

@@ -100,6 +100,11 @@ class CreditPools {
         return account == null ? 0 : account.balance();
     }
 
+    /** What a company's pool starts with. */
+    long initialGrant() {
+        return initialGrant;
+    }
+
     /** Opens the company's pool with its initial grant; false when it was there already. */
     private boolean open(String companyId) {
         int created = em.createNativeQuery("""

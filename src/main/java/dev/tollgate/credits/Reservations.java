@@ -33,10 +33,9 @@ public class Reservations {
     @ConfigProperty(name = "tollgate.credits.batch-hold-ttl-ms", defaultValue = "604800000")
     long batchTtlMs;
 
-    void open(Charge charge, Reservation.Purpose purpose) {
-        Instant now = clock.instant();
-        long ttl = purpose == Reservation.Purpose.TURN ? turnTtlMs : batchTtlMs;
-        em.persist(new Reservation(charge, purpose, now, now.plus(Duration.ofMillis(ttl))));
+    /** When a hold opened now would be swept as abandoned. */
+    Instant expiryOf(Reservation.Purpose purpose, Instant now) {
+        return now.plus(Duration.ofMillis(purpose == Reservation.Purpose.TURN ? turnTtlMs : batchTtlMs));
     }
 
     /** The hold, locked until the transaction ends, so two settlements of it happen one after the other. */

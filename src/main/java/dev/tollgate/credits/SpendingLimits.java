@@ -11,8 +11,9 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * Users' optional daily and monthly spending limits. The check locks the user's limit row, so
- * one user's parallel requests are decided one after another and cannot pass a limit together.
+ * Users' optional daily and monthly spending limits. A hold checks them (in {@code tollgate_reserve},
+ * db/V13) with the user's limit row locked, so one user's parallel requests are decided one after
+ * another and cannot pass a limit together; what counts as spent is {@link #spentSince}'s sum.
  */
 @ApplicationScoped
 public class SpendingLimits {
@@ -22,28 +23,6 @@ public class SpendingLimits {
 
     @Inject
     Clock clock;
-
-    /** Within the user's limits, or which one the hold would pass. Runs inside the hold's transaction. */
-    Hold check(Charge charge) {
-        if (charge.userId() == null) {
-            return Hold.HELD;
-        }
-        UserLimit limit = em.find(UserLimit.class, new UserLimit.Key(charge.companyId(), charge.userId()),
-                LockModeType.PESSIMISTIC_WRITE);
-        if (limit == null) {
-            return Hold.HELD;
-        }
-        java.time.ZonedDateTime now = clock.instant().atZone(java.time.ZoneOffset.UTC);
-        Instant dayStart = now.toLocalDate().atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        Instant monthStart = now.toLocalDate().withDayOfMonth(1).atStartOfDay(java.time.ZoneOffset.UTC).toInstant();
-        if (limit.dailyCredits() != null && spentSince(charge, dayStart) + charge.credits() > limit.dailyCredits()) {
-            return Hold.DAILY_LIMIT;
-        }
-        if (limit.monthlyCredits() != null && spentSince(charge, monthStart) + charge.credits() > limit.monthlyCredits()) {
-            return Hold.MONTHLY_LIMIT;
-        }
-        return Hold.HELD;
-    }
 
     /** A user's spending since an instant: captures, plus holds still open (they may all be spent). */
     public long spentSince(Charge charge, Instant since) {
