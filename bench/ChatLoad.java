@@ -64,18 +64,21 @@ public class ChatLoad {
         System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client%n", tokens, delayMs, rounds);
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB | Liberty CPU ms/request |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        // Warm-up, not reported. 200 streams were too few: `perf` found 24 % of Liberty's CPU in the
-        // interpreter and much in the C2 compiler during the first C=200 level afterwards.
+        // Warm-up, not reported. 200 streams were too few (`perf`: 24 % of Liberty's CPU in the
+        // interpreter), and after 1,000 the C2 compiler still took ≈ 20 ms of CPU per request in the
+        // first C=200 level; bench/run asks for 3,000.
         int warmup = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_ROUNDS", "20"));
         if (warmup > 0) {
             run(tollgate, sim, users, 50, tokens, query, warmup);
             runDirect(sim, 50, query, Math.max(1, warmup / 2));
         }
         for (int c : levels) {
+            // A level of one client would otherwise be three samples: too few for a percentile.
+            int asked = c == 1 ? Math.max(rounds, 20) : rounds;
             Sampler sampler = new Sampler(tollgate);
-            Stats via = run(tollgate, sim, users, c, tokens, query, rounds);
+            Stats via = run(tollgate, sim, users, c, tokens, query, asked);
             long[] peak = sampler.stop(via.requests);
-            Stats direct = runDirect(sim, c, query, rounds);
+            Stats direct = runDirect(sim, c, query, asked);
             print(c, "Tollgate", via, peak);
             print(c, "direct", direct, null);
             System.out.printf(Locale.ROOT, "| %d | added | | | %+.1f / %+.1f / %+.1f (×%.2f p50) | %+.1f / %+.1f / %+.1f | | | | |%n", c,
