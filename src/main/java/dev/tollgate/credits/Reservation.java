@@ -66,19 +66,7 @@ public class Reservation {
     protected Reservation() {
     }
 
-    Reservation(Charge charge, Purpose purpose, Instant at, Instant expiresAt) {
-        this.turnId = charge.turnId();
-        this.purpose = purpose;
-        this.companyId = charge.companyId();
-        this.userId = charge.userId();
-        this.requestId = charge.requestId();
-        this.sessionId = charge.sessionId();
-        this.model = charge.model();
-        this.amount = charge.credits();
-        this.status = Status.OPEN;
-        this.createdAt = at;
-        this.expiresAt = expiresAt;
-    }
+    // Holds are written by tollgate_reserve (db/V14); this entity reads and settles them.
 
     void settle(Status outcome, long capturedCredits, Instant at) {
         this.status = outcome;
