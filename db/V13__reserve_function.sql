@@ -46,17 +46,18 @@ BEGIN
     UPDATE credit_account SET balance = balance - p_credits, updated_at = p_now
     WHERE company_id = p_company AND balance >= p_credits;
     IF NOT FOUND THEN
+        -- No pool, or one that cannot pay. Open it with its grant if it is missing; if another
+        -- hold opened it a moment ago, this waits for that commit and the update below sees it.
         INSERT INTO credit_account (company_id, balance, updated_at) VALUES (p_company, p_initial_grant, p_now)
         ON CONFLICT (company_id) DO NOTHING;
-        IF NOT FOUND THEN
-            RETURN 'INSUFFICIENT_CREDITS'; -- the pool exists and cannot pay
+        IF FOUND THEN
+            INSERT INTO ledger_entry (amount, company_id, created_at, idempotency_key, kind)
+            VALUES (p_initial_grant, p_company, p_now, 'initial-grant:' || p_company, 'GRANT');
         END IF;
-        INSERT INTO ledger_entry (amount, company_id, created_at, idempotency_key, kind)
-        VALUES (p_initial_grant, p_company, p_now, 'initial-grant:' || p_company, 'GRANT');
         UPDATE credit_account SET balance = balance - p_credits, updated_at = p_now
         WHERE company_id = p_company AND balance >= p_credits;
         IF NOT FOUND THEN
-            RETURN 'INSUFFICIENT_CREDITS'; -- the new pool stays, with its grant
+            RETURN 'INSUFFICIENT_CREDITS';
         END IF;
     END IF;
 

@@ -51,7 +51,7 @@ public class CreditLedger {
 
     /**
      * A hold for a chat turn (swept after its expiry) or a batch (settled by its batch). One
-     * statement, {@code tollgate_reserve} (db/V14), atomic on its own: called outside a
+     * statement, {@code tollgate_reserve} (db/V13), atomic on its own: called outside a
      * transaction it commits at once, so the company's account row is locked only while the
      * database runs it; inside a caller's transaction it is part of that transaction.
      */

@@ -18,7 +18,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * <p>The row stays locked from its update until the commit, so the ledger updates it last, after
  * everything else of the transaction is written ({@link #addLast}): at 50 parallel answers of one
  * company the wait was 43 ms per update when it came first. A hold takes from it in one statement
- * of its own ({@code tollgate_reserve}, db/V14).
+ * of its own ({@code tollgate_reserve}, db/V13).
  */
 @ApplicationScoped
 class CreditPools {

@@ -12,7 +12,7 @@ import java.util.List;
 
 /**
  * Users' optional daily and monthly spending limits. A hold checks them (in {@code tollgate_reserve},
- * db/V14) with the user's limit row locked, so one user's parallel requests are decided one after
+ * db/V13) with the user's limit row locked, so one user's parallel requests are decided one after
  * another and cannot pass a limit together; what counts as spent is {@link #spentSince}'s sum.
  */
 @ApplicationScoped

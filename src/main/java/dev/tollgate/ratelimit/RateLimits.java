@@ -16,7 +16,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.Optional;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -24,7 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * Counts in the database, so two servers see one count. A request takes one from its user's and
  * its company's minute (a conditional upsert: the row refuses to pass the limit); a stream takes
  * a slot, decided while the company's counter row is locked so parallel requests cannot all
- * squeeze into the last one (for streams, all of it in one database function). A refusal rolls its transaction back: refused requests cost nothing.
+ * squeeze into the last one (for streams, all of it in one database function). A refusal rolls
+ * its counts back: refused requests cost nothing.
  */
 @ApplicationScoped
 public class RateLimits {
@@ -112,13 +112,14 @@ public class RateLimits {
                     .setParameter(9, applying.userMaxStreams()).setParameter(10, applying.companyMaxStreams())
                     .getSingleResult();
         } catch (PersistenceException e) {
-            throw refusal(sqlState(e), applying, window).orElseThrow(() -> e);
+            ProblemException refused = refusal(sqlState(e), applying, window);
+            throw refused != null ? refused : e;
         }
     }
 
-    /** The function's refusals, by SQLSTATE (db/V12). */
-    private Optional<ProblemException> refusal(String sqlState, Limits applying, Instant window) {
-        return Optional.ofNullable(switch (sqlState == null ? "" : sqlState) {
+    /** The function's refusals, by SQLSTATE (db/V12); null for any other failure. */
+    private ProblemException refusal(String sqlState, Limits applying, Instant window) {
+        return switch (sqlState == null ? "" : sqlState) {
             case "TG001" -> userRequestsUsed(applying, window);
             case "TG002" -> companyRequestsUsed(applying, window);
             case "TG003" -> tooMany("Your company has " + applying.companyMaxStreams() + " answers streaming already.",
@@ -126,7 +127,7 @@ public class RateLimits {
             case "TG004" -> tooMany("You have " + applying.userMaxStreams() + " answers streaming already.",
                     Duration.ofSeconds(1));
             default -> null;
-        });
+        };
     }
 
     private static String sqlState(Throwable e) {

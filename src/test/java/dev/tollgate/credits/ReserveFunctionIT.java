@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
- * The hold function (db/V14) where timing matters, driven straight through JDBC so the
+ * The hold function (db/V13) where timing matters, driven straight through JDBC so the
  * interleaving is certain rather than likely: two first-ever holds of one company.
  */
 class ReserveFunctionIT {
