@@ -1,17 +1,22 @@
 package dev.tollgate.audit;
 
+import dev.tollgate.platform.JsonFormat;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.json.JsonArrayBuilder;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
-import java.sql.PreparedStatement;
-import java.sql.Timestamp;
-import java.sql.Types;
 import java.time.Instant;
 import java.util.List;
-import org.hibernate.Session;
 
-/** Inserts audit rows, many at once as one JDBC batch, in the caller's transaction or a new one. */
+/**
+ * Inserts audit rows, many at once in one statement, in the caller's transaction or a new one.
+ * An entry becomes a row in one place, {@link #row}: the JSON that PostgreSQL's
+ * {@code jsonb_populate_record} reads as an {@code audit_event} row, here and in the database
+ * function that ends a chat turn (db/V14).
+ */
 @ApplicationScoped
 public class AuditRows {
 
@@ -24,36 +29,54 @@ public class AuditRows {
 
     @Transactional
     public void insert(List<Timed> rows) {
-        em.unwrap(Session.class).doWork(connection -> {
-            try (PreparedStatement insert = connection.prepareStatement("""
-                    insert into audit_event (occurred_at, company_id, user_id, roles, action, target, request_id,
-                        session_id, model, prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms,
-                        client_address, user_agent) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                for (Timed row : rows) {
-                    AuditEntry e = row.entry();
-                    AuditEntry.Who who = e.who();
-                    insert.setTimestamp(1, Timestamp.from(row.at()));
-                    insert.setString(2, who.companyId());
-                    insert.setString(3, who.userId());
-                    insert.setString(4, cut(who.roles(), 255));
-                    insert.setString(5, e.action());
-                    insert.setString(6, cut(e.target(), 300));
-                    insert.setString(7, e.requestId());
-                    insert.setObject(8, e.sessionId(), Types.OTHER);
-                    insert.setString(9, e.model());
-                    insert.setObject(10, e.promptTokens(), Types.INTEGER);
-                    insert.setObject(11, e.completionTokens(), Types.INTEGER);
-                    insert.setObject(12, e.credits(), Types.BIGINT);
-                    insert.setString(13, e.outcome());
-                    insert.setObject(14, e.latencyMs(), Types.BIGINT);
-                    insert.setObject(15, e.ttftMs(), Types.BIGINT);
-                    insert.setString(16, cut(who.clientAddress(), 64));
-                    insert.setString(17, cut(who.userAgent(), 300));
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-            }
-        });
+        JsonArrayBuilder all = JsonFormat.JSON.createArrayBuilder();
+        rows.forEach(row -> all.add(row(row.entry(), row.at())));
+        em.createNativeQuery("""
+                        insert into audit_event (occurred_at, company_id, user_id, roles, action, target, request_id,
+                            session_id, model, prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms,
+                            client_address, user_agent)
+                        select occurred_at, company_id, user_id, roles, action, target, request_id, session_id, model,
+                            prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms, client_address,
+                            user_agent
+                        from jsonb_populate_recordset(null::audit_event, cast(?1 as jsonb))""")
+                .setParameter(1, all.build().toString())
+                .executeUpdate();
+    }
+
+    /** The entry as an {@code audit_event} row that happened at {@code at}, column by column. */
+    public static JsonObject row(AuditEntry e, Instant at) {
+        AuditEntry.Who who = e.who();
+        JsonObjectBuilder row = JsonFormat.JSON.createObjectBuilder()
+                .add("occurred_at", at.toString())
+                .add("action", e.action())
+                .add("outcome", e.outcome());
+        put(row, "company_id", who.companyId());
+        put(row, "user_id", who.userId());
+        put(row, "roles", cut(who.roles(), 255));
+        put(row, "target", cut(e.target(), 300));
+        put(row, "request_id", e.requestId());
+        put(row, "session_id", e.sessionId() == null ? null : e.sessionId().toString());
+        put(row, "model", e.model());
+        put(row, "client_address", cut(who.clientAddress(), 64));
+        put(row, "user_agent", cut(who.userAgent(), 300));
+        put(row, "prompt_tokens", e.promptTokens());
+        put(row, "completion_tokens", e.completionTokens());
+        put(row, "credits", e.credits());
+        put(row, "latency_ms", e.latencyMs());
+        put(row, "ttft_ms", e.ttftMs());
+        return row.build();
+    }
+
+    private static void put(JsonObjectBuilder row, String column, String value) {
+        if (value != null) {
+            row.add(column, value);
+        }
+    }
+
+    private static void put(JsonObjectBuilder row, String column, Number value) {
+        if (value != null) {
+            row.add(column, value.longValue());
+        }
     }
 
     private static String cut(String value, int max) {

@@ -1,7 +1,6 @@
 package dev.tollgate.chat;
 
 import dev.tollgate.audit.AuditEntry;
-import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.Usage;
 import dev.tollgate.streaming.RelayListener;
@@ -16,7 +15,7 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * What happens when an answer ends: usage shown to the client, mirror and audit updated, place
  * freed. The database work runs on Liberty's managed executor, never on the threads relaying tokens;
- * an answer that arrived whole is recorded in one transaction, before its usage event is sent.
+ * an answer that arrived whole is recorded (one database statement) before its usage event is sent.
  */
 final class Settlement implements RelayListener {
 
@@ -47,7 +46,7 @@ final class Settlement implements RelayListener {
         try {
             executor.execute(() -> {
                 try {
-                    CreditLedger.Captured captured = records.completed(turn.charge(), cost(usage, 0),
+                    TurnRecords.Ended captured = records.answered(turn.charge(), cost(usage, 0),
                             auditEntry("ok", usage, usage.completionTokens()));
                     report.complete(new StreamEvents.UsageReport(usage.promptTokens(), usage.completionTokens(),
                             captured.credits(), captured.balance()));
@@ -99,7 +98,7 @@ final class Settlement implements RelayListener {
     private void record(RelayOutcome outcome) {
         try {
             Usage usage = outcome.usage();
-            records.ended(turn.charge(), cost(usage, outcome.tokensDelivered()),
+            records.answered(turn.charge(), cost(usage, outcome.tokensDelivered()),
                     auditEntry(outcome.completed() ? "ok" : outcome.status(), usage,
                             usage == null ? outcome.tokensDelivered() : usage.completionTokens()));
         } finally {

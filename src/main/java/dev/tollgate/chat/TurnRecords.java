@@ -1,66 +1,60 @@
 package dev.tollgate.chat;
 
 import dev.tollgate.audit.AuditEntry;
+import dev.tollgate.audit.AuditRows;
 import dev.tollgate.credits.Charge;
-import dev.tollgate.credits.CreditLedger;
-import dev.tollgate.ratelimit.RateLimits;
-import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import org.hibernate.query.NativeQuery;
 
-/** What a finished or failed turn writes, each in one transaction with its ledger entries. */
+/**
+ * What a turn writes when it ends, in one statement, {@code tollgate_end_turn} (db/V14): its hold
+ * settled (the cost captured, or all of it released), its stream slot freed, its session's mirror
+ * counted and its audit row written. Atomic on its own and run outside any transaction, so the
+ * company's pool row, which all its answers update, is locked only while the database runs it.
+ */
 @ApplicationScoped
 public class TurnRecords {
 
-    @Inject
-    SessionMirror sessions;
+    /** What the turn's hold captured (its earlier capture if it was settled before), and the balance after. */
+    public record Ended(long credits, long balance) {
+    }
 
-    @Inject
-    CreditLedger ledger;
-
-    @Inject
-    RateLimits rateLimits;
-
-    @Inject
-    Event<AuditEntry> audit;
+    @PersistenceContext(unitName = "tollgate")
+    EntityManager em;
 
     @Inject
     Clock clock;
 
     /**
-     * The answer arrived whole: its cost captured, its slot freed, the mirror and the audit row
-     * written, all in one transaction. Answers the balance its usage event shows.
+     * The answer ended, whole or not: what it cost is captured (once: a hold settled already, by
+     * a usage webhook say, stays as it is) and the audit row shows that amount.
      */
-    @Transactional
-    public CreditLedger.Captured completed(Charge charge, long actualCredits, AuditEntry record) {
-        return ledger.captureShowingBalance(charge, actualCredits, captured -> {
-            rateLimits.closeStream(charge.turnId());
-            sessions.recordTurn(charge.sessionId(), captured, Instant.now(clock));
-            audit.fire(record.withCredits(captured));
-        });
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
+    public Ended answered(Charge charge, long actualCredits, AuditEntry record) {
+        return end(charge, actualCredits, record);
     }
 
-    /**
-     * The answer ended otherwise (failed midway, or the client left): what it cost is captured
-     * (once: a hold settled already stays as it is), the mirror and the audit row follow.
-     */
-    @Transactional
-    public void ended(Charge charge, long actualCredits, AuditEntry record) {
-        long captured = ledger.capture(charge, actualCredits);
-        rateLimits.closeStream(charge.turnId());
-        sessions.recordTurn(charge.sessionId(), captured, Instant.now(clock));
-        audit.fire(record.withCredits(captured));
-    }
-
-    /** No token was produced: the hold is released and the failure audited. */
-    @Transactional
+    /** No token was produced: the hold is released, the failure audited, the session left as it was. */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void failedBeforeFirstToken(Charge charge, AuditEntry record) {
-        ledger.release(charge);
-        rateLimits.closeStream(charge.turnId());
-        audit.fire(record);
+        end(charge, null, record);
+    }
+
+    private Ended end(Charge charge, Long actualCredits, AuditEntry record) {
+        Instant now = clock.instant();
+        Object[] ended = (Object[]) em.createNativeQuery(
+                        "select * from tollgate_end_turn(?1, ?2, ?3, ?4, ?5, cast(?6 as jsonb))")
+                .unwrap(NativeQuery.class)
+                .setParameter(1, charge.turnId()).setParameter(2, charge.companyId()).setParameter(3, charge.sessionId())
+                .setParameter(4, actualCredits, Long.class).setParameter(5, now)
+                .setParameter(6, AuditRows.row(record, now).toString())
+                .getSingleResult();
+        return new Ended(((Number) ended[0]).longValue(), ((Number) ended[1]).longValue());
     }
 }

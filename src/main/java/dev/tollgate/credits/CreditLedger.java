@@ -12,7 +12,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.util.OptionalLong;
-import java.util.function.LongConsumer;
+import org.hibernate.query.NativeQuery;
 
 /**
  * Reserve before the call, then capture the actual cost and release the hold, or release it all
@@ -73,65 +73,19 @@ public class CreditLedger {
     }
 
     /**
-     * Books the actual cost (at most the hold) and gives the hold back. Safe to repeat and safe
+     * Books the actual cost (at most the hold) and gives the rest back. Safe to repeat and safe
      * against a concurrent release: the hold's row is locked and a settled hold stays settled.
      * Returns the credits captured for this turn (0 if it was released instead).
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public long capture(Charge charge, long actualCredits) {
-        Reservation hold = reservations.lock(charge.turnId());
-        if (hold == null) {
-            return 0;
-        }
-        if (hold.status() != Reservation.Status.OPEN) {
-            return hold.captured();
-        }
-        long captured = captureAndSettle(hold, actualCredits);
-        pools.addLast(hold.companyId(), hold.amount() - captured);
-        return captured;
-    }
-
-    /** What a capture took, and the company's balance just after it. */
-    public record Captured(long credits, long balance) {
-    }
-
-    /**
-     * {@link #capture}, also answering the balance the client is shown (read by the pool's own
-     * update), and making the caller's writes for the captured amount in the same transaction
-     * (a turn's slot, mirror and audit row: one transaction per answer instead of two). They run
-     * before the company's pool row is updated: that row is shared by all the company's answers,
-     * so it is locked last and held shortest.
-     */
-    @Transactional
-    public Captured captureShowingBalance(Charge charge, long actualCredits, LongConsumer alsoWithCaptured) {
-        Reservation hold = reservations.lock(charge.turnId());
-        if (hold == null || hold.status() != Reservation.Status.OPEN) {
-            long captured = hold == null ? 0 : hold.captured();
-            alsoWithCaptured.accept(captured);
-            return new Captured(captured, balance(charge.companyId()));
-        }
-        long captured = captureAndSettle(hold, actualCredits);
-        alsoWithCaptured.accept(captured);
-        return new Captured(captured, pools.addLastShowingBalance(hold.companyId(), hold.amount() - captured));
-    }
-
-    private long captureAndSettle(Reservation hold, long actualCredits) {
-        long captured = captureOpen(hold, actualCredits);
-        hold.settle(Reservation.Status.CAPTURED, captured, clock.instant());
-        audited("reservation.captured", hold, captured);
-        return captured;
+        return settle(charge, Reservation.Status.CAPTURED, actualCredits);
     }
 
     /** Gives the whole hold back: nothing of the answer exists. Safe to repeat, or without a hold. */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public void release(Charge charge) {
-        Reservation hold = reservations.lock(charge.turnId());
-        if (hold != null && hold.status() == Reservation.Status.OPEN) {
-            releaseOpen(hold);
-            hold.settle(Reservation.Status.RELEASED, 0, clock.instant());
-            audited("reservation.released", hold, 0);
-            pools.addLast(hold.companyId(), hold.amount());
-        }
+        settle(charge, Reservation.Status.RELEASED, null);
     }
 
     /**
@@ -139,39 +93,24 @@ public class CreditLedger {
      * released when it knows nothing of the request. Either way the hold ends EXPIRED. Safe when
      * two servers' sweepers (or a late settlement) reach it together.
      */
-    @Transactional
+    @Transactional(Transactional.TxType.SUPPORTS)
     public void expire(Charge charge, OptionalLong reportedCost) {
-        Reservation hold = reservations.lock(charge.turnId());
-        if (hold == null || hold.status() != Reservation.Status.OPEN) {
-            return;
-        }
-        long captured = 0;
-        if (reportedCost.isPresent()) {
-            captured = captureOpen(hold, reportedCost.getAsLong());
-        } else {
-            releaseOpen(hold);
-        }
-        hold.settle(Reservation.Status.EXPIRED, captured, clock.instant());
-        audited("reservation.expired", hold, captured);
-        pools.addLast(hold.companyId(), hold.amount() - captured);
+        settle(charge, Reservation.Status.EXPIRED, reportedCost.isPresent() ? reportedCost.getAsLong() : null);
     }
 
-    /** Every settlement is audited in its own transaction: the row exists exactly when the entries do. */
-    private void audited(String action, Reservation hold, long captured) {
-        audit.fire(AuditEntry.of(action, AuditEntry.Who.of(hold.companyId(), hold.userId()), hold.requestId(),
-                hold.sessionId(), "ok").withUsage(hold.model(), null, null, captured));
-    }
-
-    /** Books the capture; the caller gives the rest of the hold back last ({@link CreditPools#addLast}). */
-    private long captureOpen(Reservation hold, long actualCredits) {
-        long captured = Math.min(Math.max(actualCredits, 0), hold.amount());
-        book(hold.charge(), LedgerEntry.Kind.RELEASE, hold.amount(), "release:" + hold.turnId());
-        book(hold.charge(), LedgerEntry.Kind.CAPTURE, -captured, "capture:" + hold.turnId());
-        return captured;
-    }
-
-    private void releaseOpen(Reservation hold) {
-        book(hold.charge(), LedgerEntry.Kind.RELEASE, hold.amount(), "release:" + hold.turnId());
+    /**
+     * One statement, {@code tollgate_settle} (db/V14): the hold locked, its RELEASE entry (and
+     * CAPTURE entry, unless {@code actualCredits} is null), its state and audit row, and the rest
+     * given back to the pool last. Like {@link #reserve}, it commits at once outside a transaction
+     * and joins a caller's.
+     */
+    private long settle(Charge charge, Reservation.Status outcome, Long actualCredits) {
+        Object captured = em.createNativeQuery("select tollgate_settle(?1, ?2, ?3, ?4)")
+                .unwrap(NativeQuery.class)
+                .setParameter(1, charge.turnId()).setParameter(2, outcome.name())
+                .setParameter(3, actualCredits, Long.class).setParameter(4, clock.instant())
+                .getSingleResult();
+        return ((Number) captured).longValue();
     }
 
     /**
@@ -253,10 +192,6 @@ public class CreditLedger {
     @Transactional
     public long balance(String companyId) {
         return pools.balance(companyId);
-    }
-
-    private void book(Charge charge, LedgerEntry.Kind kind, long amount, String key) {
-        em.persist(new LedgerEntry(charge.companyId(), kind, amount, charge, key, Instant.now(clock)));
     }
 
     boolean exists(String idempotencyKey) {

@@ -15,10 +15,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * A company's pool: its one {@code credit_account} row, which every turn of the company updates.
  * Always called inside the ledger's transaction (the persistence context is the transaction's).
  *
- * <p>The row stays locked from its update until the commit, so the ledger updates it last, after
- * everything else of the transaction is written ({@link #addLast}): at 50 parallel answers of one
- * company the wait was 43 ms per update when it came first. A hold takes from it in one statement
- * of its own ({@code tollgate_reserve}, db/V13).
+ * <p>The row stays locked from its update until the commit. Holds and settlements, which every
+ * turn makes, therefore change it in database functions of their own ({@code tollgate_reserve},
+ * db/V13; {@code tollgate_settle} and {@code tollgate_end_turn}, db/V14), as their last write:
+ * at 50 parallel answers of one company the wait was 43 ms per update when it came first in a
+ * transaction driven from here.
  */
 @ApplicationScoped
 class CreditPools {
@@ -46,30 +47,6 @@ class CreditPools {
         if (!known.contains(companyId) && !open(companyId)) {
             known.add(companyId);
         }
-    }
-
-    void addLast(String companyId, long credits) {
-        em.flush();
-        if (credits != 0) {
-            add(companyId, credits);
-        }
-    }
-
-    /**
-     * {@link #addLast}, answering the balance after it from the update itself (no statement more).
-     * With nothing to give back (the answer cost its whole hold) the company's row, which all its
-     * answers update, is read instead of locked.
-     */
-    long addLastShowingBalance(String companyId, long credits) {
-        em.flush();
-        if (credits == 0) {
-            return balance(companyId);
-        }
-        return ((Number) em.createNativeQuery("""
-                        update credit_account set balance = balance + ?1, updated_at = ?2 where company_id = ?3
-                        returning balance""")
-                .setParameter(1, credits).setParameter(2, Instant.now(clock)).setParameter(3, companyId)
-                .getSingleResult()).longValue();
     }
 
     void add(String companyId, long credits) {

@@ -14,6 +14,7 @@ import dev.tollgate.credits.UsageReconciliation;
 import dev.tollgate.credits.UsageWebhookResource;
 import dev.tollgate.platform.Clocks;
 import dev.tollgate.platform.CurrentRequest;
+import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
@@ -48,7 +49,7 @@ class AuditCouplingIT {
                         LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
                 .addClasses(AuditEntry.class, AuditEntry.Who.class, AuditRecorder.class, AuditRows.class,
                         AuditRows.Timed.class)
-                .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class,
+                .addClasses(Clocks.class, JsonFormat.class, Problem.class, Problem.FieldError.class, ProblemException.class,
                         Periodic.class, CurrentRequest.class, RequestIds.class, CurrentCaller.class, Caller.class,
                         Policies.class, Rows.class)
                 .addAsResource("META-INF/persistence.xml")
