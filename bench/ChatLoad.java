@@ -60,8 +60,10 @@ public class ChatLoad {
         int delayMs = Integer.parseInt(args[5]);
         int rounds = Integer.parseInt(args[6]);
         String query = "benchmark question [[sim tokens=" + tokens + " delay_ms=" + delayMs + "]]";
+        rampMs = Long.parseLong(System.getenv().getOrDefault("TOLLGATE_BENCH_RAMP_MS", String.valueOf((long) tokens * delayMs)));
 
-        System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client%n", tokens, delayMs, rounds);
+        System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client; clients started over %d ms%n",
+                tokens, delayMs, rounds, rampMs);
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB | Liberty CPU ms/request |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         // Warm-up, not reported. 200 streams were too few (`perf`: 24 % of Liberty's CPU in the
@@ -154,12 +156,22 @@ public class ChatLoad {
         }
     }
 
+    /**
+     * Clients start evenly spread over this many milliseconds (default: one answer's length), as a
+     * load tool's ramp-up does; from then on each starts its next answer when the last one ends.
+     * Started all at once, the clients' answers stay in step: every round is a burst of C
+     * simultaneous requests, and time to first token measures how fast a burst of C is admitted
+     * rather than C concurrent streams. TOLLGATE_BENCH_RAMP_MS=0 measures the burst.
+     */
+    static long rampMs;
+
     static Stats load(int c, int rounds, java.util.function.Supplier<HttpRequest> requests, String tokenMarker) throws Exception {
         ConcurrentLinkedQueue<Result> results = new ConcurrentLinkedQueue<>();
         List<CompletableFuture<Void>> clients = new ArrayList<>();
         long start = System.nanoTime();
         for (int i = 0; i < c; i++) {
-            CompletableFuture<Void> chain = CompletableFuture.completedFuture(null);
+            CompletableFuture<Void> chain = CompletableFuture.runAsync(() -> { },
+                    CompletableFuture.delayedExecutor(i * rampMs / c, TimeUnit.MILLISECONDS));
             for (int r = 0; r < rounds; r++) {
                 chain = chain.thenCompose(x -> stream(requests.get(), tokenMarker).thenAccept(results::add));
             }
@@ -194,6 +206,16 @@ public class ChatLoad {
         return sorted.get(Math.max(0, Math.min(index, sorted.size() - 1))) / 1e6;
     }
 
+    static final java.util.Set<String> ERRORS = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Each kind of failure once, on stderr: an error count alone does not say whose it was. */
+    static void noteError(Throwable t) {
+        Throwable cause = t.getCause() != null ? t.getCause() : t;
+        if (ERRORS.add(cause.getClass().getSimpleName() + ": " + cause.getMessage())) {
+            System.err.println("stream failed: " + cause);
+        }
+    }
+
     /** Sends one request and reads its SSE answer line by line, timing the first token. */
     static CompletableFuture<Result> stream(HttpRequest request, String tokenMarker) {
         long sent = System.nanoTime();
@@ -219,6 +241,7 @@ public class ChatLoad {
             }
 
             public void onError(Throwable t) {
+                noteError(t);
                 done.complete(new Result(0, 0, 0, false));
             }
 
@@ -227,6 +250,7 @@ public class ChatLoad {
                 done.complete(new Result(first.get() - sent, end - sent, tokens.get(), !failed && first.get() != 0));
             }
         }, s -> null, StandardCharsets.UTF_8, null)).exceptionally(t -> {
+            noteError(t);
             done.complete(new Result(0, 0, 0, false));
             return null;
         });

@@ -52,6 +52,10 @@ public final class LlmSimulator implements AutoCloseable {
     public LlmSimulator(int port) throws IOException {
         // Without TCP_NODELAY each small token write waits on the peer's delayed ACK (~40 ms).
         System.setProperty("sun.net.httpserver.nodelay", "true");
+        // The JDK server keeps at most 200 idle keep-alive connections and closes the rest, which
+        // clients with more pooled connections (a benchmark at C=200, Tollgate beside it) then
+        // reuse and find closed: "header parser received no bytes".
+        System.setProperty("sun.net.httpserver.maxIdleConnections", "100000");
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 1024);
         server.setExecutor(handlers);
         server.createContext("/", this::route);

@@ -115,6 +115,9 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
 
     @Override
     public void onComplete() {
+        if (ended.get() && started.isDone()) {
+            return; // the usual end, after [DONE]: no failure to build (an exception, with its stack trace)
+        }
         end(new LlmUnavailable("LLM service ended the stream before [DONE]", null));
     }
 
