@@ -48,8 +48,11 @@ public class CompanyLimits {
     @ConfigProperty(name = "tollgate.rate.user.max-streams", defaultValue = "5")
     int userMaxStreams;
 
-    /** The limits applying to the company: its own where set, the defaults elsewhere. */
-    @Transactional
+    /**
+     * The limits applying to the company: its own where set, the defaults elsewhere. Not
+     * transactional: every admission asks, and a cached answer (or a single read) needs no
+     * transaction begun and committed around it.
+     */
     public Limits of(String companyId) {
         Cached cached = cache.get(companyId);
         if (cached != null && System.nanoTime() - cached.readAt() < CACHE_NANOS) {

@@ -7,6 +7,10 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
+/**
+ * A session's mirror: its owner and usage. The counts are kept by the database function that
+ * ends a turn ({@code tollgate_end_turn}, db/V14), so this entity only creates and reads them.
+ */
 @Entity
 @Table(name = "chat_session")
 public class ChatSession {
@@ -41,12 +45,6 @@ public class ChatSession {
         this.companyId = companyId;
         this.createdAt = now;
         this.lastActivityAt = now;
-    }
-
-    void recordTurn(long credits, Instant at) {
-        messageCount += 2; // the user's question and the answer
-        creditsUsed += credits;
-        lastActivityAt = at;
     }
 
     public UUID id() { return id; }

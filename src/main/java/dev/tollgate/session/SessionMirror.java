@@ -9,7 +9,6 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
-import jakarta.persistence.LockModeType;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
@@ -107,14 +106,5 @@ public class SessionMirror {
         em.remove(session);
         audit.fire(AuditEntry.of("session.delete", AuditEntry.Who.of(caller.companyId(), caller.userId()), requestId,
                 sessionId, "ok"));
-    }
-
-    /** Called inside the caller's transaction when there is one (the settlement's). */
-    @Transactional
-    public void recordTurn(UUID sessionId, long credits, Instant at) {
-        ChatSession session = em.find(ChatSession.class, sessionId, LockModeType.PESSIMISTIC_WRITE);
-        if (session != null) {
-            session.recordTurn(credits, at);
-        }
     }
 }
