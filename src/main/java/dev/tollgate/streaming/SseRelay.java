@@ -6,6 +6,7 @@ import dev.tollgate.llm.LlmUnavailable;
 import dev.tollgate.llm.TokenSink;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.llm.Usage;
+import dev.tollgate.platform.JsonFormat;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -61,7 +62,7 @@ public final class SseRelay implements TokenSink, WatchedStream {
     public CompletionStage<?> token(String content) {
         lastUpstreamNanos = System.nanoTime();
         int id = ++delivered;
-        return send(event("token", String.valueOf(id), new StreamEvents.Token(content)));
+        return send(event("token", String.valueOf(id), tokenJson(content)));
     }
 
     @Override
@@ -168,12 +169,26 @@ public final class SseRelay implements TokenSink, WatchedStream {
     }
 
     private OutboundSseEvent event(String name, String id, Object data) {
+        return event(name, id, JsonFormat.JSONB.toJson(data));
+    }
+
+    /**
+     * The event with its JSON already written. As an object for JAX-RS to write, each event
+     * cost a lookup of the JSON-B context and a JSON-B serialization: 4 % of the server's CPU
+     * relaying tokens at C=200. The media type picks the writer only; SSE sends none.
+     */
+    private OutboundSseEvent event(String name, String id, String json) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().name(name)
-                .mediaType(MediaType.APPLICATION_JSON_TYPE).data(data.getClass(), data);
+                .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json);
         if (id != null) {
             builder.id(id);
         }
         return builder.build();
+    }
+
+    /** A token's data, {@link StreamEvents.Token} as JSON, written once per token by JSON-P's escaping. */
+    static String tokenJson(String content) {
+        return "{\"content\":" + JsonFormat.JSON.createValue(content) + "}";
     }
 
     private long elapsedMs() {
