@@ -47,6 +47,38 @@ BEGIN
 END;
 $$;
 
+-- Gives a settled hold's rest back to the company's pool, last, and answers the balance after.
+-- With nothing to give back the row is read, not locked: every answer of the company updates it.
+CREATE FUNCTION tollgate_give_back(p_company VARCHAR, p_credits BIGINT, p_now TIMESTAMPTZ)
+    RETURNS BIGINT
+    LANGUAGE plpgsql AS $$
+DECLARE
+    remaining BIGINT;
+BEGIN
+    IF p_credits <> 0 THEN
+        UPDATE credit_account SET balance = balance + p_credits, updated_at = p_now
+        WHERE company_id = p_company
+        RETURNING balance INTO remaining;
+    ELSE
+        SELECT balance INTO remaining FROM credit_account WHERE company_id = p_company;
+    END IF;
+    RETURN coalesce(remaining, 0);
+END;
+$$;
+
+-- Audit rows as AuditRows maps them (a JSON array of audit_event rows): the one place an
+-- entry's columns are listed, for the batched writer and for the turn's end below.
+CREATE FUNCTION tollgate_insert_audit(p_rows JSONB)
+    RETURNS VOID
+    LANGUAGE sql AS $$
+    INSERT INTO audit_event (occurred_at, company_id, user_id, roles, action, target, request_id, session_id, model,
+                             prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms, client_address,
+                             user_agent)
+    SELECT occurred_at, company_id, user_id, roles, action, target, request_id, session_id, model, prompt_tokens,
+           completion_tokens, credits, outcome, latency_ms, ttft_ms, client_address, user_agent
+    FROM jsonb_populate_recordset(NULL::audit_event, p_rows);
+$$;
+
 -- A hold settled (CAPTURED, RELEASED or EXPIRED), its rest given back: CreditLedger's capture,
 -- release and expiry. Returns the credits captured for it.
 CREATE FUNCTION tollgate_settle(p_turn UUID, p_status VARCHAR, p_actual BIGINT, p_now TIMESTAMPTZ)
@@ -57,8 +89,7 @@ DECLARE
 BEGIN
     SELECT * INTO settled FROM tollgate_settle_hold(p_turn, p_status, p_actual, p_now);
     IF settled.returned_credits <> 0 THEN
-        UPDATE credit_account SET balance = balance + settled.returned_credits, updated_at = p_now
-        WHERE company_id = settled.company;
+        PERFORM tollgate_give_back(settled.company, settled.returned_credits, p_now);
     END IF;
     RETURN settled.captured_credits;
 END;
@@ -87,22 +118,9 @@ BEGIN
                                 last_activity_at = p_now
         WHERE id = p_session;
     END IF;
-    INSERT INTO audit_event (occurred_at, company_id, user_id, roles, action, target, request_id, session_id, model,
-                             prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms, client_address,
-                             user_agent)
-    SELECT a.occurred_at, a.company_id, a.user_id, a.roles, a.action, a.target, a.request_id, a.session_id, a.model,
-           a.prompt_tokens, a.completion_tokens, CASE WHEN p_actual IS NULL THEN a.credits ELSE captured_credits END,
-           a.outcome, a.latency_ms, a.ttft_ms, a.client_address, a.user_agent
-    FROM jsonb_populate_record(NULL::audit_event, p_audit) a;
+    PERFORM tollgate_insert_audit(jsonb_build_array(CASE WHEN p_actual IS NULL THEN p_audit
+                                                         ELSE p_audit || jsonb_build_object('credits', captured_credits) END));
 
-    IF settled.returned_credits <> 0 THEN
-        UPDATE credit_account SET balance = balance + settled.returned_credits, updated_at = p_now
-        WHERE company_id = settled.company
-        RETURNING balance INTO new_balance;
-    ELSE
-        -- nothing to give back: the row is read, not locked
-        SELECT balance INTO new_balance FROM credit_account WHERE company_id = p_company;
-    END IF;
-    new_balance := coalesce(new_balance, 0);
+    new_balance := tollgate_give_back(p_company, settled.returned_credits, p_now);
 END;
 $$;

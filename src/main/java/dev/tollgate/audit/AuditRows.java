@@ -13,9 +13,9 @@ import java.util.List;
 
 /**
  * Inserts audit rows, many at once in one statement, in the caller's transaction or a new one.
- * An entry becomes a row in one place, {@link #row}: the JSON that PostgreSQL's
- * {@code jsonb_populate_record} reads as an {@code audit_event} row, here and in the database
- * function that ends a chat turn (db/V14).
+ * An entry becomes a row in one place, {@link #row}: the JSON that the database function
+ * {@code tollgate_insert_audit} (db/V14) reads as {@code audit_event} rows, here and in the
+ * function that ends a chat turn.
  */
 @ApplicationScoped
 public class AuditRows {
@@ -31,16 +31,9 @@ public class AuditRows {
     public void insert(List<Timed> rows) {
         JsonArrayBuilder all = JsonFormat.JSON.createArrayBuilder();
         rows.forEach(row -> all.add(row(row.entry(), row.at())));
-        em.createNativeQuery("""
-                        insert into audit_event (occurred_at, company_id, user_id, roles, action, target, request_id,
-                            session_id, model, prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms,
-                            client_address, user_agent)
-                        select occurred_at, company_id, user_id, roles, action, target, request_id, session_id, model,
-                            prompt_tokens, completion_tokens, credits, outcome, latency_ms, ttft_ms, client_address,
-                            user_agent
-                        from jsonb_populate_recordset(null::audit_event, cast(?1 as jsonb))""")
+        em.createNativeQuery("select tollgate_insert_audit(cast(?1 as jsonb))")
                 .setParameter(1, all.build().toString())
-                .executeUpdate();
+                .getResultList();
     }
 
     /** The entry as an {@code audit_event} row that happened at {@code at}, column by column. */
