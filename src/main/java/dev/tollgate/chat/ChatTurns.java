@@ -12,7 +12,6 @@ import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.ratelimit.RateLimits;
-import dev.tollgate.session.ChatSession;
 import dev.tollgate.streaming.OpenStreams;
 import dev.tollgate.streaming.SseRelay;
 import dev.tollgate.streaming.StreamEvents;
@@ -22,6 +21,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.UUID;
 import java.util.concurrent.CompletionStage;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -74,9 +74,9 @@ public class ChatTurns {
     void stream(Caller caller, ChatRequest request, TurnKey key, SseClient client) {
         String requestId = key.requestId();
         StartedTurn turn = begin(caller, request, key, "chat.stream");
-        client.prepare(requestId, turn.session().id());
+        client.prepare(requestId, turn.sessionId());
         SseRelay relay = new SseRelay(client.sink(), client.sse(),
-                new SseRelay.Ids(requestId, turn.session().id(), turn.startNanos(), turn.gatewayOverheadMs()),
+                new SseRelay.Ids(requestId, turn.sessionId(), turn.startNanos(), turn.gatewayOverheadMs()),
                 settlement(turn));
         turn.admission().watch(relay);
         relay.start(turn.stream(), turn.notice());
@@ -88,7 +88,7 @@ public class ChatTurns {
         AnswerCollector collector = new AnswerCollector(settlement(turn), turn.stream());
         turn.admission().watch(collector);
         turn.stream().forwardTo(collector);
-        return collector.result().thenApply(collected -> new ChatAnswer(requestId, turn.session().id(),
+        return collector.result().thenApply(collected -> new ChatAnswer(requestId, turn.sessionId(),
                 collected.content(), collected.usage(), "stop", turn.elapsedMs(), turn.gatewayOverheadMs(),
                 turn.notice()));
     }
@@ -114,9 +114,9 @@ public class ChatTurns {
         TurnAdmission.Admitted admitted = admitOrRelease(caller, request, asked, admission);
         try {
             admitted.hold().orRefuse(() -> ledger.balance(caller.companyId()), admitted.charge().credits());
-            ChatSession session = admitted.session();
+            UUID sessionId = admitted.sessionId();
             Charge charge = admitted.charge();
-            ChatPrompt prompt = new ChatPrompt(session.id(), model, request.query(), maxTokens, filters, requestId);
+            ChatPrompt prompt = new ChatPrompt(sessionId, model, request.query(), maxTokens, filters, requestId);
             long overheadMs = (System.nanoTime() - start) / 1_000_000;
             try {
                 StreamEvents.Notice notice = null;
@@ -125,16 +125,16 @@ public class ChatTurns {
                     stream = firstEvent(prompt);
                 } catch (LlmSessionLost lost) {
                     // The mirror knows the session, the LLM service lost it: recreate it and carry on.
-                    llm.createSession(session.id(), caller.userId(), caller.companyId(), requestId);
+                    llm.createSession(sessionId, caller.userId(), caller.companyId(), requestId);
                     notice = new StreamEvents.Notice("session_recreated", SESSION_RECREATED);
                     stream = firstEvent(prompt);
                 }
                 long ttftMs = (System.nanoTime() - start) / 1_000_000;
-                return new StartedTurn(action, caller, who(caller), session, prompt, charge, stream, notice, start, overheadMs,
+                return new StartedTurn(action, caller, who(caller), sessionId, prompt, charge, stream, notice, start, overheadMs,
                         ttftMs, admission);
             } catch (LlmException failure) {
                 // nothing of the answer exists: the caller pays nothing
-                records.failedBeforeFirstToken(charge, AuditEntry.of(action, who(caller), requestId, session.id(),
+                records.failedBeforeFirstToken(charge, AuditEntry.of(action, who(caller), requestId, sessionId,
                         failure.code()).withUsage(model, null, null, 0L)
                         .withTimes((System.nanoTime() - start) / 1_000_000, null));
                 throw failure;

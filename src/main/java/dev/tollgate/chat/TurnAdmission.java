@@ -4,12 +4,18 @@ import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Hold;
+import dev.tollgate.credits.HoldAsk;
 import dev.tollgate.credits.Pricing;
+import dev.tollgate.credits.Reservation;
 import dev.tollgate.ratelimit.RateLimits;
-import dev.tollgate.session.ChatSession;
+import dev.tollgate.ratelimit.StreamAsk;
 import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import jakarta.persistence.PersistenceException;
+import jakarta.transaction.Transactional;
 import java.util.UUID;
 
 /**
@@ -28,8 +34,11 @@ class TurnAdmission {
      * The session and the hold. A hold that is not {@link Hold#held()} took no credits; the caller
      * gives the stream slot back, as after any failure that follows admission.
      */
-    record Admitted(ChatSession session, Charge charge, Hold hold) {
+    record Admitted(UUID sessionId, Charge charge, Hold hold) {
     }
+
+    @PersistenceContext(unitName = "tollgate")
+    EntityManager em;
 
     @Inject
     RateLimits rateLimits;
@@ -44,28 +53,50 @@ class TurnAdmission {
     Pricing pricing;
 
     /**
-     * The count and slot commit on their own: in one transaction with the hold they kept the
-     * company's stream lock and counter row until the hold's commit, and at 50 parallel answers of
-     * one company the added time to first token doubled (docs/performance.md). The owner check of
-     * a given session is one read and needs no transaction. A new session is created upstream
-     * between the count and the hold, with no lock held.
+     * Outside any transaction, so that each statement commits at once: the company's counter and
+     * account rows, which all its turns update, are locked only while the database runs it.
      */
+    @Transactional(Transactional.TxType.NOT_SUPPORTED)
     Admitted admit(Caller caller, UUID sessionId, Turn turn) {
+        return sessionId == null ? admitToNewSession(caller, turn) : admitToSession(caller, sessionId, turn);
+    }
+
+    /** Count, slot, session and hold in one statement, {@code tollgate_admit} (db/V16). */
+    private Admitted admitToSession(Caller caller, UUID sessionId, Turn turn) {
+        StreamAsk stream = rateLimits.ask(caller, turn.turnId());
+        Charge charge = charge(caller, sessionId, turn);
+        Object answer;
+        try {
+            answer = ledger.ask(charge, Reservation.Purpose.TURN).bind(stream.bind(em.createNativeQuery(
+                    "select tollgate_admit(" + StreamAsk.ARGUMENTS + ", " + HoldAsk.ARGUMENTS + ")"))).getSingleResult();
+        } catch (PersistenceException e) {
+            throw rateLimits.refusalOr(e, stream);
+        }
+        if ("NO_SESSION".equals(answer)) {
+            throw SessionMirror.notFound(sessionId);
+        }
+        return new Admitted(sessionId, charge, Hold.valueOf(answer.toString()));
+    }
+
+    /**
+     * The session is created upstream between the count and the hold, with no lock held, so these
+     * are separate statements; the count and slot commit before it.
+     */
+    private Admitted admitToNewSession(Caller caller, Turn turn) {
         rateLimits.openStream(caller, turn.turnId());
         try {
-            return sessionId == null
-                    ? hold(caller, sessions.open(caller, null, turn.requestId()), turn)
-                    : hold(caller, sessions.owned(caller, sessionId), turn);
+            UUID sessionId = sessions.open(caller, null, turn.requestId()).id();
+            Charge charge = charge(caller, sessionId, turn);
+            return new Admitted(sessionId, charge, ledger.reserve(charge));
         } catch (RuntimeException e) {
             rateLimits.closeStream(turn.turnId());
             throw e;
         }
     }
 
-    /** Holds the most this answer may cost; the actual cost is captured when it ends. */
-    private Admitted hold(Caller caller, ChatSession session, Turn turn) {
-        Charge charge = new Charge(turn.turnId(), caller.companyId(), caller.userId(), turn.requestId(), session.id(),
+    /** The most this answer may cost; the actual cost is captured when it ends. */
+    private Charge charge(Caller caller, UUID sessionId, Turn turn) {
+        return new Charge(turn.turnId(), caller.companyId(), caller.userId(), turn.requestId(), sessionId,
                 turn.model(), pricing.reservation(turn.model(), turn.query(), turn.maxTokens()));
-        return new Admitted(session, charge, ledger.reserve(charge));
     }
 }

@@ -57,19 +57,19 @@ public class CreditLedger {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Hold reserve(Charge charge, Reservation.Purpose purpose) {
-        Instant now = clock.instant();
-        ZonedDateTime today = now.atZone(ZoneOffset.UTC);
-        Object answer = em.createNativeQuery(
-                        "select tollgate_reserve(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
-                .setParameter(1, charge.turnId()).setParameter(2, charge.companyId()).setParameter(3, charge.userId())
-                .setParameter(4, charge.requestId()).setParameter(5, charge.sessionId()).setParameter(6, charge.model())
-                .setParameter(7, charge.credits()).setParameter(8, purpose.name()).setParameter(9, now)
-                .setParameter(10, reservations.expiryOf(purpose, now))
-                .setParameter(11, today.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant())
-                .setParameter(12, today.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant())
-                .setParameter(13, pools.initialGrant())
+        Object answer = ask(charge, purpose).bind(em.createNativeQuery("select tollgate_reserve(" + HoldAsk.ARGUMENTS + ")"))
                 .getSingleResult();
         return Hold.valueOf(answer.toString());
+    }
+
+    /** A hold for this charge, asked now. */
+    public HoldAsk ask(Charge charge, Reservation.Purpose purpose) {
+        Instant now = clock.instant();
+        ZonedDateTime today = now.atZone(ZoneOffset.UTC);
+        return new HoldAsk(charge, purpose, now, reservations.expiryOf(purpose, now),
+                today.toLocalDate().atStartOfDay(ZoneOffset.UTC).toInstant(),
+                today.toLocalDate().withDayOfMonth(1).atStartOfDay(ZoneOffset.UTC).toInstant(),
+                pools.initialGrant());
     }
 
     /**

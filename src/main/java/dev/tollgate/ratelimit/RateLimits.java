@@ -101,20 +101,25 @@ public class RateLimits {
      */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     public void openStream(Caller caller, UUID turnId) {
-        Limits applying = limits.of(caller.companyId());
-        Instant now = clock.instant();
-        Instant window = now.truncatedTo(ChronoUnit.MINUTES);
+        StreamAsk ask = ask(caller, turnId);
         try {
-            em.createNativeQuery("select tollgate_open_stream(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)")
-                    .setParameter(1, turnId).setParameter(2, caller.companyId()).setParameter(3, caller.userId())
-                    .setParameter(4, now).setParameter(5, now.plusMillis(slotTtlMs)).setParameter(6, window)
-                    .setParameter(7, applying.userRequestsPerMinute()).setParameter(8, applying.companyRequestsPerMinute())
-                    .setParameter(9, applying.userMaxStreams()).setParameter(10, applying.companyMaxStreams())
-                    .getSingleResult();
+            ask.bind(em.createNativeQuery("select tollgate_open_stream(" + StreamAsk.ARGUMENTS + ")")).getSingleResult();
         } catch (PersistenceException e) {
-            ProblemException refused = refusal(sqlState(e), applying, window);
-            throw refused != null ? refused : e;
+            throw refusalOr(e, ask);
         }
+    }
+
+    /** A stream's admission now, with the caller's company's limits. */
+    public StreamAsk ask(Caller caller, UUID turnId) {
+        Instant now = clock.instant();
+        return new StreamAsk(turnId, caller, limits.of(caller.companyId()), now, now.plusMillis(slotTtlMs),
+                now.truncatedTo(ChronoUnit.MINUTES));
+    }
+
+    /** The 429 for a limit the admission's function refused (by its SQLSTATE), or the failure as it is. */
+    public RuntimeException refusalOr(PersistenceException failure, StreamAsk ask) {
+        ProblemException refused = refusal(sqlState(failure), ask.limits(), ask.window());
+        return refused != null ? refused : failure;
     }
 
     /** The function's refusals, by SQLSTATE (db/V12); null for any other failure. */

@@ -57,9 +57,14 @@ public class SessionMirror {
     public ChatSession owned(Caller caller, UUID sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         if (session == null || !Policies.mayUseSession(caller, session.userId(), session.companyId())) {
-            throw new ProblemException(404, "Session not found", "No session " + sessionId + " for this caller.");
+            throw notFound(sessionId);
         }
         return session;
+    }
+
+    /** Someone else's session, or none: the caller is told it does not exist either way. */
+    public static ProblemException notFound(UUID sessionId) {
+        return new ProblemException(404, "Session not found", "No session " + sessionId + " for this caller.");
     }
 
     /** The caller's sessions, newest first. */

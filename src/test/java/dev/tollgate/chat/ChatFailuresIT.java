@@ -106,14 +106,15 @@ class ChatFailuresIT {
     void anEmptyPoolIs402WithTheNumbersAndTheLlmServiceIsNotCalled() {
         DevJwt user = TestEnv.newUser();
         String token = user.sign(TestEnv.keysDir());
-        assertThat(Chats.stream(token, "first [[sim tokens=1]]").status()).isEqualTo(200);
+        String session = Chats.startSession(token);
         // Spend the rest of the pool the way the ledger would, keeping balance = sum of entries.
         long left = balance(user);
         Db.rows("update credit_account set balance = 0 where company_id = ? returning balance", user.company());
         Db.rows("insert into ledger_entry (company_id, kind, amount, idempotency_key, created_at) "
                 + "values (?, 'DEBIT', ?, ?, now()) returning id", user.company(), -left, "test-spend:" + user.company());
 
-        Api.Streamed refused = Chats.stream(token, "unpaid [[sim tokens=2]]");
+        // on the session it has, so admitted in one statement (db/V16); CreditsIT refuses a new session's
+        Api.Streamed refused = Api.chatStream(token, Map.of("session_id", session, "query", "unpaid [[sim tokens=2]]"));
 
         assertProblem(refused, 402);
         assertThat(refused.problem().getJsonNumber("balance").longValue()).isZero();
@@ -121,6 +122,7 @@ class ChatFailuresIT {
         assertThat(balance(user)).isZero();
         String requestId = refused.response().headers().firstValue("X-Request-Id").orElseThrow();
         assertThat(Db.rows("select id from ledger_entry where request_id = ?", requestId)).isEmpty();
+        assertThat(Db.rows("select 1 from stream_slot where company_id = ?", user.company())).isEmpty();
         assertThat(sim.seen()).noneMatch(s -> requestId.equals(s.requestId()) && s.path().equals("/chat/stream"));
     }
 

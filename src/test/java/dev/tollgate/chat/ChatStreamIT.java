@@ -145,12 +145,19 @@ class ChatStreamIT {
         String owner = TestEnv.newUser().sign(TestEnv.keysDir());
         String sessionId = Api.chatStream(owner, Map.of("query", "mine [[sim tokens=1]]")).only("meta").json().getString("session_id");
 
-        Api.Streamed stranger = Api.chatStream(TestEnv.newUser().sign(TestEnv.keysDir()),
+        DevJwt someoneElse = TestEnv.newUser();
+        Api.Streamed stranger = Api.chatStream(someoneElse.sign(TestEnv.keysDir()),
                 Map.of("session_id", sessionId, "query", "let me in"));
 
         assertThat(stranger.status()).isEqualTo(404);
         assertThat(stranger.response().headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(stranger.problem().getString("request_id")).isNotBlank();
+        // admitted in one statement with the hold (db/V16): a refusal holds nothing and keeps no slot
+        String requestId = stranger.response().headers().firstValue("X-Request-Id").orElseThrow();
+        assertThat(Db.rows("select turn_id from credit_reservation where request_id = ?", requestId)).isEmpty();
+        assertThat(Db.rows("select id from ledger_entry where request_id = ?", requestId)).isEmpty();
+        assertThat(Db.rows("select turn_id from stream_slot where company_id = ? and user_id = ?",
+                someoneElse.company(), someoneElse.subject())).isEmpty();
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -120,6 +121,29 @@ class RateLimitsIT {
             for (var response : open) {
                 response.body().close();
             }
+        }
+    }
+
+    @Test
+    void aTurnOnAnExistingSessionIsLimitedAndRefusedWithoutAHold() throws Exception {
+        DevJwt alice = TestEnv.newUser();
+        limit(alice.company(), Map.of("user_max_streams", 1));
+        String token = alice.sign(TestEnv.keysDir());
+        String session = Chats.startSession(token);
+        Map<String, String> slow = Map.of("session_id", session, "query", "stay a while [[sim tokens=400 delay_ms=50]]");
+        HttpResponse<InputStream> first = Api.openStreamOn(SERVERS[0], token, slow);
+        try {
+            assertThat(first.statusCode()).isEqualTo(200);
+
+            HttpResponse<InputStream> second = Api.openStreamOn(SERVERS[1], token, slow);
+            second.body().close();
+
+            assertTooMany(second);
+            String requestId = second.headers().firstValue("X-Request-Id").orElseThrow();
+            assertThat(Db.rows("select 1 from credit_reservation where request_id = ?", requestId)).isEmpty();
+            assertThat(Db.rows("select 1 from stream_slot where company_id = ?", alice.company())).hasSize(1);
+        } finally {
+            first.body().close();
         }
     }
 

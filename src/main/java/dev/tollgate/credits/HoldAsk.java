@@ -1,0 +1,26 @@
+package dev.tollgate.credits;
+
+import jakarta.persistence.Query;
+import java.time.Instant;
+
+/**
+ * A hold as {@code tollgate_reserve} (db/V13) takes it: the charge, what the hold is for, when it
+ * expires, the day and month the user's limits count from and a new pool's grant. Functions that
+ * end with that hold ({@code tollgate_admit}, db/V16) take the same {@link #ARGUMENTS}.
+ */
+public record HoldAsk(Charge charge, Reservation.Purpose purpose, Instant now, Instant expires, Instant dayStart,
+                      Instant monthStart, long initialGrant) {
+
+    public static final String ARGUMENTS = ":h_turn, :h_company, :h_user, :h_request, :h_session, :h_model, "
+            + ":h_credits, :h_purpose, :h_now, :h_expires, :h_day_start, :h_month_start, :h_initial_grant";
+
+    public Query bind(Query query) {
+        return query.setParameter("h_turn", charge.turnId()).setParameter("h_company", charge.companyId())
+                .setParameter("h_user", charge.userId()).setParameter("h_request", charge.requestId())
+                .setParameter("h_session", charge.sessionId()).setParameter("h_model", charge.model())
+                .setParameter("h_credits", charge.credits()).setParameter("h_purpose", purpose.name())
+                .setParameter("h_now", now).setParameter("h_expires", expires)
+                .setParameter("h_day_start", dayStart).setParameter("h_month_start", monthStart)
+                .setParameter("h_initial_grant", initialGrant);
+    }
+}
