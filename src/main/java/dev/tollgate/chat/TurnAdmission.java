@@ -68,7 +68,8 @@ class TurnAdmission {
         Object answer;
         try {
             answer = ledger.ask(charge, Reservation.Purpose.TURN).bind(stream.bind(em.createNativeQuery(
-                    "select tollgate_admit(" + StreamAsk.ARGUMENTS + ", " + HoldAsk.ARGUMENTS + ")"))).getSingleResult();
+                    "select cast(tollgate_admit(" + StreamAsk.ARGUMENTS + ", " + HoldAsk.ARGUMENTS + ") as "
+                            + HoldAsk.ANSWER_TYPE + ")"))).getSingleResult();
         } catch (PersistenceException e) {
             throw rateLimits.refusalOr(e, stream);
         }

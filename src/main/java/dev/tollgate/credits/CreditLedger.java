@@ -57,7 +57,8 @@ public class CreditLedger {
      */
     @Transactional(Transactional.TxType.SUPPORTS)
     public Hold reserve(Charge charge, Reservation.Purpose purpose) {
-        Object answer = ask(charge, purpose).bind(em.createNativeQuery("select tollgate_reserve(" + HoldAsk.ARGUMENTS + ")"))
+        Object answer = ask(charge, purpose).bind(em.createNativeQuery(
+                        "select cast(tollgate_reserve(" + HoldAsk.ARGUMENTS + ") as " + HoldAsk.ANSWER_TYPE + ")"))
                 .getSingleResult();
         return Hold.valueOf(answer.toString());
     }

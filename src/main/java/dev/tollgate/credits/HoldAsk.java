@@ -14,6 +14,14 @@ public record HoldAsk(Charge charge, Reservation.Purpose purpose, Instant now, I
     public static final String ARGUMENTS = ":h_turn, :h_company, :h_user, :h_request, :h_session, :h_model, "
             + ":h_credits, :h_purpose, :h_now, :h_expires, :h_day_start, :h_month_start, :h_initial_grant";
 
+    /**
+     * What the hold functions answer (a short word), cast to a type of fixed size, PostgreSQL's
+     * {@code name}. For a result of variable size, as their VARCHAR is, the PostgreSQL driver
+     * cannot bound the reply and sends a Sync and waits for it before every execution of the
+     * prepared statement: one more round trip on the path to the first token.
+     */
+    public static final String ANSWER_TYPE = "name";
+
     public Query bind(Query query) {
         return query.setParameter("h_turn", charge.turnId()).setParameter("h_company", charge.companyId())
                 .setParameter("h_user", charge.userId()).setParameter("h_request", charge.requestId())
