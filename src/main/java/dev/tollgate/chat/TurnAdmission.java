@@ -21,7 +21,8 @@ import java.util.UUID;
 /**
  * What a turn must have before the LLM service is called: the request counted and a stream slot
  * (429 otherwise), the caller's session (404), and the most the answer may cost held (402).
- * A refusal at any step takes back what the steps before it took: refused requests cost nothing.
+ * A refusal after the count gives the slot back and holds nothing: refused requests cost no
+ * credits, and count as requests.
  */
 @ApplicationScoped
 class TurnAdmission {
