@@ -67,12 +67,15 @@ public class ChatLoad {
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB | Liberty CPU ms/request |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
         // Warm-up, not reported. 200 streams were too few (`perf`: 24 % of Liberty's CPU in the
-        // interpreter), and after 1,000 the C2 compiler still took ≈ 20 ms of CPU per request in the
-        // first C=200 level; bench/run asks for 3,000.
+        // interpreter); after 1,000 the C2 compiler still took ≈ 20 ms of CPU per request in the
+        // first C=200 level, and after 20,000 still 1-3 ms (docs/performance.md, session 6). Many
+        // clients at once give the JIT its streams fastest; bench/run asks for 100 rounds of 200.
         int warmup = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_ROUNDS", "20"));
+        int warmupClients = Math.min(users.size(),
+                Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_CLIENTS", "200")));
         if (warmup > 0) {
-            run(tollgate, sim, users, 50, tokens, query, warmup);
-            runDirect(sim, 50, query, Math.max(1, warmup / 2));
+            run(tollgate, sim, users, warmupClients, tokens, query, warmup);
+            runDirect(sim, warmupClients, query, Math.max(1, warmup / 2));
         }
         for (int c : levels) {
             // A level of one client would otherwise be three samples: too few for a percentile.
