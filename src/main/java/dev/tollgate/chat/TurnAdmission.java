@@ -15,6 +15,7 @@ import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.persistence.PersistenceException;
+import jakarta.persistence.Query;
 import jakarta.transaction.Transactional;
 import java.util.UUID;
 
@@ -66,11 +67,13 @@ class TurnAdmission {
     private Admitted admitToSession(Caller caller, UUID sessionId, Turn turn) {
         StreamAsk stream = rateLimits.ask(caller, turn.turnId());
         Charge charge = charge(caller, sessionId, turn);
+        Query admission = em.createNativeQuery("select cast(tollgate_admit(" + StreamAsk.ARGUMENTS + ", "
+                + HoldAsk.ARGUMENTS + ") as " + HoldAsk.ANSWER_TYPE + ")");
+        stream.bind(admission);
+        ledger.ask(charge, Reservation.Purpose.TURN).bind(admission);
         Object answer;
         try {
-            answer = ledger.ask(charge, Reservation.Purpose.TURN).bind(stream.bind(em.createNativeQuery(
-                    "select cast(tollgate_admit(" + StreamAsk.ARGUMENTS + ", " + HoldAsk.ARGUMENTS + ") as "
-                            + HoldAsk.ANSWER_TYPE + ")"))).getSingleResult();
+            answer = admission.getSingleResult();
         } catch (PersistenceException e) {
             throw rateLimits.refusalOr(e, stream);
         }

@@ -62,7 +62,7 @@ public final class SseRelay implements TokenSink, WatchedStream {
     public CompletionStage<?> token(String content) {
         lastUpstreamNanos = System.nanoTime();
         int id = ++delivered;
-        return send(event("token", String.valueOf(id), tokenJson(content)));
+        return send(jsonEvent("token", String.valueOf(id), tokenJson(content)));
     }
 
     @Override
@@ -169,7 +169,7 @@ public final class SseRelay implements TokenSink, WatchedStream {
     }
 
     private OutboundSseEvent event(String name, String id, Object data) {
-        return event(name, id, JsonFormat.JSONB.toJson(data));
+        return jsonEvent(name, id, JsonFormat.JSONB.toJson(data));
     }
 
     /**
@@ -177,7 +177,7 @@ public final class SseRelay implements TokenSink, WatchedStream {
      * cost a lookup of the JSON-B context and a JSON-B serialization: 4 % of the server's CPU
      * relaying tokens at C=200. The media type picks the writer only; SSE sends none.
      */
-    private OutboundSseEvent event(String name, String id, String json) {
+    private OutboundSseEvent jsonEvent(String name, String id, String json) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().name(name)
                 .mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, json);
         if (id != null) {
