@@ -50,7 +50,7 @@ class ChatFailuresIT {
     @Test
     void noFirstTokenInTimeIs504WithRetryAdviceAndRefunded() {
         DevJwt user = TestEnv.newUser();
-        Api.Streamed answer = Chats.stream(user.sign(TestEnv.keysDir()), "slow [[sim ttft_ms=8000]]");
+        Api.Streamed answer = Chats.stream(user.sign(TestEnv.keysDir()), "slow [[sim ttft_ms=5000]]");
 
         assertProblem(answer, 504);
         assertThat(answer.response().headers().firstValue("Retry-After")).isPresent();
@@ -59,6 +59,9 @@ class ChatFailuresIT {
                 .extracting(row -> row.get("kind")).containsExactly("GRANT", "RESERVE", "RELEASE");
         assertThat(Db.rows("select status from credit_reservation where company_id = ?", user.company()))
                 .extracting(row -> row.get("status")).containsExactly("RELEASED");
+        // and the upstream request was let go: the simulator's first writes (at 5 s) find the connection closed
+        String requestId = answer.response().headers().firstValue("X-Request-Id").orElseThrow();
+        await().atMost(Duration.ofSeconds(10)).until(() -> sim.cancelled().contains(requestId));
     }
 
     @Test

@@ -27,7 +27,8 @@ final class UpstreamErrors {
         if (cause instanceof LlmException known) {
             return known;
         }
-        if (cause instanceof java.net.http.HttpTimeoutException) {
+        // Jetty's idle timeout, and its connect timeout
+        if (cause instanceof java.util.concurrent.TimeoutException || cause instanceof java.net.SocketTimeoutException) {
             return new LlmTimeout("LLM service did not answer in time", null);
         }
         return new LlmUnavailable("LLM service unreachable: " + cause.getClass().getSimpleName(), null);

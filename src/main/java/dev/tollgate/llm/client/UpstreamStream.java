@@ -6,138 +6,225 @@ import dev.tollgate.llm.TokenSink;
 import dev.tollgate.llm.TokenStream;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.Flow;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.eclipse.jetty.client.Request;
+import org.eclipse.jetty.client.Response;
+import org.eclipse.jetty.client.Result;
+import org.eclipse.jetty.io.Content;
 
 /**
- * One streaming answer read line by line from the JDK HttpClient. It keeps a window of lines
- * requested and replaces a token's line only when the sink has written that token, so a slow
- * client slows the upstream read instead of filling memory. (A window of one made the client
- * re-schedule its reader after every line: 1.4 ms of CPU per token at 50 streams.)
- * {@link #started()} completes with the first event.
+ * One streaming answer, read from Jetty's HTTP client as bytes arrive. The response body is read
+ * by one loop at a time ({@link #pump}); it stops, and nothing is read, while a token's write to
+ * the client is unfinished or while no sink is attached yet, so a slow client slows the upstream
+ * read instead of filling memory.
  */
-final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
+final class UpstreamStream implements TokenStream {
 
-    /** Lines requested ahead; an SSE event is two or three lines. */
-    static final int WINDOW = 32;
-
+    private final Request request;
     private final CompletableFuture<TokenStream> started = new CompletableFuture<>();
     private final SseLineDecoder decoder = new SseLineDecoder();
+    /** Where the loop resumes after a slow write: the client's own (managed) threads. */
+    private final Executor resume;
     private final AtomicBoolean ended = new AtomicBoolean();
-    private volatile Flow.Subscription subscription;
+    private final AtomicBoolean waitingForSink = new AtomicBoolean();
+    /** Events read and not yet delivered; only the loop touches them (and {@link #failure}). */
+    private final Deque<ChatWire.Chunk> unsent = new ArrayDeque<>();
+    private LlmException failure;
+    private boolean doneRead;
+    private boolean lastRead;
+    private volatile TokenSink sink;
     private volatile boolean cancelled;
-    /** Events that arrived before a sink was attached: the first one, and at most a window more. */
-    private final Deque<ChatWire.Chunk> early = new ArrayDeque<>();
-    private LlmException failureBeforeSink;
-    private TokenSink sink;
+    private Content.Source body;
 
-    CompletableFuture<TokenStream> started() {
-        return started;
+    private UpstreamStream(Request request, Executor resume) {
+        this.request = request;
+        this.resume = resume;
+        // a caller that stops waiting for the first event (its timeout) lets go of the request
+        started.whenComplete((stream, error) -> {
+            if (error instanceof CancellationException) {
+                cancel();
+            }
+        });
     }
 
-    @Override
-    public void onSubscribe(Flow.Subscription s) {
-        subscription = s;
-        if (cancelled) {
-            s.cancel();
-        } else {
-            s.request(WINDOW);
-        }
+    /**
+     * Sends the request. The answer completes with the stream when its first event arrived, or
+     * fails with a typed LlmException; {@code resume} runs the reading after a slow write.
+     */
+    static CompletableFuture<TokenStream> open(Request request, Executor resume) {
+        UpstreamStream stream = new UpstreamStream(request, resume);
+        request.onResponseContentSource(stream::onContentSource).send(stream::onComplete);
+        return stream.started;
     }
 
-    @Override
-    public void onNext(String line) {
-        String data = decoder.accept(line);
-        if (data == null) {
-            subscription.request(1);
+    /** Jetty: the headers are in. Only a 200 is read as a stream; other bodies are discarded. */
+    private void onContentSource(Response response, Content.Source source) {
+        if (response.getStatus() != 200) {
+            discard(source);
             return;
         }
-        ChatWire.Chunk chunk = ChatWire.parse(data);
-        synchronized (this) {
-            if (sink == null) {
-                early.add(chunk);
-                started.complete(this);
-                return;
-            }
+        body = source;
+        pump();
+    }
+
+    /** Jetty: the exchange is over. Failures after the first event reach the loop as a failure chunk. */
+    private void onComplete(Result result) {
+        if (cancelled) {
+            return;
         }
-        deliver(chunk, sink);
+        if (result.isFailed()) {
+            started.completeExceptionally(UpstreamErrors.unreachable(result.getFailure()));
+        } else if (result.getResponse().getStatus() != 200) {
+            Response response = result.getResponse();
+            started.completeExceptionally(UpstreamErrors.fromStatus(response.getStatus(),
+                    response.getHeaders().get("Retry-After")));
+        }
     }
 
     @Override
     public void forwardTo(TokenSink target) {
-        LlmException failure;
-        while (true) {
-            List<ChatWire.Chunk> batch;
-            synchronized (this) {
-                batch = List.copyOf(early);
-                early.clear();
-                if (batch.isEmpty()) {
-                    sink = target; // from now on onNext delivers directly, after everything buffered
-                    failure = failureBeforeSink;
-                    break;
-                }
-            }
-            batch.forEach(chunk -> deliver(chunk, target));
-        }
-        if (failure != null) {
-            end(failure);
+        sink = target;
+        if (waitingForSink.compareAndSet(true, false)) {
+            pump();
         }
     }
 
-    private void deliver(ChatWire.Chunk chunk, TokenSink sink) {
-        if (chunk instanceof ChatWire.TokenChunk token) {
-            sink.token(token.content()).whenComplete((ok, error) -> {
-                if (error == null) {
-                    subscription.request(1);
-                } else {
-                    cancel(); // the client is gone; the sink already knows
-                }
-            });
-        } else if (chunk instanceof ChatWire.UsageChunk usage) {
-            sink.usage(usage.usage());
-            subscription.request(1);
-        } else if (chunk instanceof ChatWire.DoneChunk) {
-            if (ended.compareAndSet(false, true)) {
-                sink.complete();
-            }
-            subscription.request(1);
-        } else if (chunk instanceof ChatWire.ErrorChunk error) {
-            end(new LlmUnavailable("LLM service reported " + error.code(), null));
-        }
-    }
-
-    @Override
-    public void onError(Throwable throwable) {
-        end(cancelled ? null : UpstreamErrors.unreachable(throwable));
-    }
-
-    @Override
-    public void onComplete() {
-        if (ended.get() && started.isDone()) {
-            return; // the usual end, after [DONE]: no failure to build (an exception, with its stack trace)
-        }
-        end(new LlmUnavailable("LLM service ended the stream before [DONE]", null));
-    }
-
-    /** Ends the stream with a failure, unless it already ended (normally, or by cancel). */
-    void end(LlmException failure) {
-        if (!started.isDone()) {
-            started.completeExceptionally(failure != null ? failure : new LlmUnavailable("cancelled", null));
-            return;
-        }
-        if (failure == null) {
-            return;
-        }
-        synchronized (this) {
-            if (sink == null) {
-                failureBeforeSink = failure; // delivered by forwardTo after the first event
+    /** Reads and delivers until there is nothing to read yet, a write is unfinished, or the body is over. */
+    private void pump() {
+        while (!cancelled) {
+            if (!deliverUnsent() || lastRead) {
                 return;
             }
+            Content.Chunk chunk = body.read();
+            if (chunk == null) {
+                body.demand(this::pump);
+                return;
+            }
+            if (Content.Chunk.isFailure(chunk)) {
+                failed(UpstreamErrors.unreachable(chunk.getFailure()));
+                continue;
+            }
+            try {
+                if (!ended.get()) { // after [DONE] the rest is read and dropped: the connection serves the next answer
+                    decoder.feed(chunk.getByteBuffer(), data -> read(ChatWire.parse(data)));
+                }
+            } catch (IllegalStateException tooLong) {
+                failed(new LlmUnavailable("LLM service sent an unreadable stream", null));
+            } finally {
+                chunk.release();
+            }
+            if (chunk.isLast()) {
+                lastRead = true;
+                if (!doneRead) {
+                    failed(new LlmUnavailable("LLM service ended the stream before [DONE]", null));
+                }
+            }
+        }
+    }
+
+    private void read(ChatWire.Chunk chunk) {
+        doneRead |= chunk instanceof ChatWire.DoneChunk;
+        unsent.add(chunk);
+        started.complete(this);
+    }
+
+    /** Ends the stream with a failure once what was read before it is delivered (unless it ended already). */
+    private void failed(LlmException cause) {
+        if (started.completeExceptionally(cause)) {
+            ended.set(true);
+        } else if (failure == null) {
+            failure = cause;
+        }
+    }
+
+    /**
+     * Delivers what was read, in order. False when the loop must stop: the stream failed before it
+     * started, no sink is attached yet ({@link #forwardTo} restarts it), or a token's write is
+     * unfinished (its completion restarts it).
+     */
+    private boolean deliverUnsent() {
+        if (started.isCompletedExceptionally()) {
+            return false;
+        }
+        TokenSink target = sink;
+        if (target == null) {
+            if (unsent.isEmpty() && failure == null) {
+                return true; // nothing read yet: read on
+            }
+            waitingForSink.set(true);
+            target = sink;
+            if (target == null || !waitingForSink.compareAndSet(true, false)) {
+                return false;
+            }
+        }
+        ChatWire.Chunk next;
+        while ((next = unsent.poll()) != null) {
+            if (next instanceof ChatWire.ErrorChunk error) {
+                unsent.clear(); // it came before anything that failed later, and nothing after it counts
+                failure = new LlmUnavailable("LLM service reported " + error.code(), null);
+                break;
+            }
+            CompletableFuture<?> written = deliver(next, target);
+            if (written != null && !written.isDone()) {
+                written.whenCompleteAsync((ok, error) -> afterWrite(error), resume);
+                return false;
+            }
+            if (written != null && written.isCompletedExceptionally()) {
+                cancel(); // the client is gone; the sink already knows
+                return false;
+            }
+        }
+        if (failure == null) {
+            return true;
         }
         if (ended.compareAndSet(false, true)) {
-            sink.fail(failure);
+            target.fail(failure);
+        }
+        abort(); // whatever the LLM service still sends is not read
+        return false;
+    }
+
+    private void afterWrite(Throwable error) {
+        if (error == null) {
+            pump();
+        } else {
+            cancel();
+        }
+    }
+
+    private CompletableFuture<?> deliver(ChatWire.Chunk chunk, TokenSink target) {
+        if (ended.get()) {
+            return null; // after [DONE] nothing more is relayed
+        }
+        if (chunk instanceof ChatWire.TokenChunk token) {
+            CompletionStage<?> written = target.token(token.content());
+            return written.toCompletableFuture();
+        }
+        if (chunk instanceof ChatWire.UsageChunk usage) {
+            target.usage(usage.usage());
+        } else if (chunk instanceof ChatWire.DoneChunk) {
+            if (ended.compareAndSet(false, true)) {
+                target.complete();
+            }
+        }
+        return null;
+    }
+
+    private static void discard(Content.Source source) {
+        while (true) {
+            Content.Chunk chunk = source.read();
+            if (chunk == null) {
+                source.demand(() -> discard(source));
+                return;
+            }
+            chunk.release();
+            if (chunk.isLast()) {
+                return;
+            }
         }
     }
 
@@ -145,9 +232,11 @@ final class UpstreamStream implements TokenStream, Flow.Subscriber<String> {
     public void cancel() {
         cancelled = true;
         ended.set(true);
-        Flow.Subscription s = subscription;
-        if (s != null) {
-            s.cancel(); // closes the HTTP/1.1 connection: the LLM service sees the client go
-        }
+        abort();
+    }
+
+    /** Closes the connection: the LLM service sees the client go. */
+    private void abort() {
+        request.abort(new CancellationException("cancelled"));
     }
 }

@@ -7,8 +7,9 @@ import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.LlmTimeout;
 import dev.tollgate.llm.LlmUnavailable;
 import java.net.ConnectException;
-import java.net.http.HttpTimeoutException;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 class UpstreamErrorsTest {
@@ -34,7 +35,8 @@ class UpstreamErrorsTest {
 
     @Test
     void transportFailuresAreClassified() {
-        assertThat(UpstreamErrors.unreachable(new HttpTimeoutException("slow"))).isInstanceOf(LlmTimeout.class);
+        assertThat(UpstreamErrors.unreachable(new TimeoutException("Idle timeout expired"))).isInstanceOf(LlmTimeout.class);
+        assertThat(UpstreamErrors.unreachable(new SocketTimeoutException("Connect Timeout"))).isInstanceOf(LlmTimeout.class);
         assertThat(UpstreamErrors.unreachable(new ConnectException("refused"))).isInstanceOf(LlmUnavailable.class);
     }
 }
