@@ -15,6 +15,7 @@ import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
 import org.eclipse.jetty.io.Content;
+import org.eclipse.jetty.util.thread.Invocable;
 
 /**
  * One streaming answer, read from Jetty's HTTP client as bytes arrive. The response body is read
@@ -39,6 +40,12 @@ final class UpstreamStream implements TokenStream {
     private volatile TokenSink sink;
     private volatile boolean cancelled;
     private Content.Source body;
+    /**
+     * Reads until the first event without leaving Jetty's selector thread: it only parses and
+     * completes {@link #started}, which wakes the request thread directly. Each hand-over between
+     * threads costs ≈ 0.2 ms on an idle machine (docs/performance.md, session 7).
+     */
+    private final Runnable readFirstEvent = Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> pump(false));
 
     private UpstreamStream(Request request, Executor resume) {
         this.request = request;
@@ -68,7 +75,7 @@ final class UpstreamStream implements TokenStream {
             return;
         }
         body = source;
-        pump();
+        pump(false);
     }
 
     /** Jetty: the exchange is over. Failures after the first event reach the loop as a failure chunk. */
@@ -93,15 +100,22 @@ final class UpstreamStream implements TokenStream {
         }
     }
 
-    /** Reads and delivers until there is nothing to read yet, a write is unfinished, or the body is over. */
     private void pump() {
+        pump(true);
+    }
+
+    /**
+     * Reads and delivers until there is nothing to read yet, a write is unfinished, or the body is
+     * over. Where it may not block (a selector thread) it hands over before writing to the sink.
+     */
+    private void pump(boolean mayBlock) {
         while (!cancelled) {
-            if (!deliverUnsent() || lastRead) {
+            if (!deliverUnsent(mayBlock) || lastRead) {
                 return;
             }
             Content.Chunk chunk = body.read();
             if (chunk == null) {
-                body.demand(this::pump);
+                body.demand(sink == null ? readFirstEvent : this::pump);
                 return;
             }
             if (Content.Chunk.isFailure(chunk)) {
@@ -146,7 +160,7 @@ final class UpstreamStream implements TokenStream {
      * started, no sink is attached yet ({@link #forwardTo} restarts it), or a token's write is
      * unfinished (its completion restarts it).
      */
-    private boolean deliverUnsent() {
+    private boolean deliverUnsent(boolean mayBlock) {
         if (started.isCompletedExceptionally()) {
             return false;
         }
@@ -160,6 +174,10 @@ final class UpstreamStream implements TokenStream {
             if (target == null || !waitingForSink.compareAndSet(true, false)) {
                 return false;
             }
+        }
+        if (!mayBlock && (!unsent.isEmpty() || failure != null)) {
+            resume.execute(this::pump); // a sink's write may block
+            return false;
         }
         ChatWire.Chunk next;
         while ((next = unsent.poll()) != null) {
