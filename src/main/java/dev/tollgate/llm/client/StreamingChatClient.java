@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
 import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.StringRequestContent;
@@ -58,6 +59,7 @@ public class StreamingChatClient {
     ManagedThreadFactory threads;
 
     private QueuedThreadPool callbacks;
+    private ScheduledExecutorService timers;
     private HttpClient http;
 
     /**
@@ -71,7 +73,8 @@ public class StreamingChatClient {
         callbacks.setName("tollgate-llm");
         http = new HttpClient();
         http.setExecutor(callbacks);
-        http.setScheduler(new ScheduledExecutorScheduler(Executors.newSingleThreadScheduledExecutor(threads)));
+        timers = Executors.newSingleThreadScheduledExecutor(threads);
+        http.setScheduler(new ScheduledExecutorScheduler(timers));
         http.setConnectTimeout(connectTimeout.toMillis());
         http.setIdleTimeout(idleTimeout.toMillis());
         http.setMaxConnectionsPerDestination(maxConnections);
@@ -88,7 +91,8 @@ public class StreamingChatClient {
 
     @PreDestroy
     void close() throws Exception {
-        http.stop();
+        http.stop(); // and its pool
+        timers.shutdownNow(); // ours, whatever Jetty's scheduler does with an executor it was given
     }
 
     /** Completes when the first event arrived, or fails with a typed LlmException. */
