@@ -46,6 +46,8 @@ final class UpstreamStream implements TokenStream {
      * threads costs ≈ 0.2 ms on an idle machine (docs/performance.md, session 7).
      */
     private final Runnable readFirstEvent = Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> pump(false));
+    /** Reads on after the first event, on the client's pool; one instance, not one per token read. */
+    private final Runnable readOn = this::pump;
 
     private UpstreamStream(Request request, Executor resume) {
         this.request = request;
@@ -115,7 +117,7 @@ final class UpstreamStream implements TokenStream {
             }
             Content.Chunk chunk = body.read();
             if (chunk == null) {
-                body.demand(sink == null ? readFirstEvent : this::pump);
+                body.demand(sink == null ? readFirstEvent : readOn);
                 return;
             }
             if (Content.Chunk.isFailure(chunk)) {
@@ -176,7 +178,7 @@ final class UpstreamStream implements TokenStream {
             }
         }
         if (!mayBlock && (!unsent.isEmpty() || failure != null)) {
-            resume.execute(this::pump); // a sink's write may block
+            resume.execute(readOn); // a sink's write may block
             return false;
         }
         ChatWire.Chunk next;
