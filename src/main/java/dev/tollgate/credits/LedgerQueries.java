@@ -21,17 +21,17 @@ public class LedgerQueries {
     @Inject
     CreditPools pools;
 
-    /** Credits a user's answers cost since the given instant (captures, net of nothing else). */
+    /**
+     * Credits a user's answers cost since the given instant (captures, net of nothing else): the
+     * days already added up plus the ledger's entries after them ({@code tollgate_spent_since}, db/V17).
+     */
     @Transactional
     public long usedBy(String companyId, String userId, Instant since) {
-        return -em.createQuery("""
-                        select coalesce(sum(e.amount), 0) from LedgerEntry e
-                        where e.companyId = :c and e.userId = :u and e.kind = :kind and e.createdAt >= :since""", Long.class)
-                .setParameter("c", companyId)
-                .setParameter("u", userId)
-                .setParameter("kind", LedgerEntry.Kind.CAPTURE)
-                .setParameter("since", since)
-                .getSingleResult();
+        return ((Number) em.createNativeQuery("select captured from tollgate_spent_since(?1, ?2, ?3)")
+                .setParameter(1, companyId)
+                .setParameter(2, userId)
+                .setParameter(3, since)
+                .getSingleResult()).longValue();
     }
 
     /**

@@ -8,12 +8,12 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Users' optional daily and monthly spending limits. A hold checks them (in {@code tollgate_reserve},
  * db/V13) with the user's limit row locked, so one user's parallel requests are decided one after
- * another and cannot pass a limit together; what counts as spent is {@link #spentSince}'s sum.
+ * another and cannot pass a limit together. What counts as spent, captures plus holds still open,
+ * is {@code tollgate_spent_since}'s sum (db/V17).
  */
 @ApplicationScoped
 public class SpendingLimits {
@@ -23,19 +23,6 @@ public class SpendingLimits {
 
     @Inject
     Clock clock;
-
-    /** A user's spending since an instant: captures, plus holds still open (they may all be spent). */
-    public long spentSince(Charge charge, Instant since) {
-        return -em.createQuery("""
-                        select coalesce(sum(e.amount), 0) from LedgerEntry e
-                        where e.companyId = :c and e.userId = :u and e.createdAt >= :since
-                          and e.kind in (:kinds)""", Long.class)
-                .setParameter("c", charge.companyId())
-                .setParameter("u", charge.userId())
-                .setParameter("since", since)
-                .setParameter("kinds", List.of(LedgerEntry.Kind.RESERVE, LedgerEntry.Kind.RELEASE, LedgerEntry.Kind.CAPTURE))
-                .getSingleResult();
-    }
 
     @Transactional
     public UserLimit limitsOf(String companyId, String userId) {

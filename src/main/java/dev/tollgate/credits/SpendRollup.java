@@ -1,0 +1,51 @@
+package dev.tollgate.credits;
+
+import dev.tollgate.platform.Periodic;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.persistence.EntityManager;
+import jakarta.persistence.PersistenceContext;
+import java.time.Clock;
+import java.time.Duration;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Adds up users' spending of the days that are over ({@code tollgate_roll_up_spend}, db/V17), so
+ * that a limit check or GET /credits reads a month as at most 31 day rows plus today's entries.
+ * Every server runs it; the database lets one of them do each day.
+ */
+@ApplicationScoped
+public class SpendRollup {
+
+    /** How long a day must be over before it is added up: no entry can still be written into it. */
+    static final Duration GRACE = Duration.ofHours(1);
+
+    @PersistenceContext(unitName = "tollgate")
+    EntityManager em;
+
+    @Inject
+    Clock clock;
+
+    @Inject
+    Periodic periodic;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.credits.spend-rollup-ms", defaultValue = "600000")
+    long everyMs;
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        periodic.every(everyMs, "Adding up users' spending by day", this::rollUp);
+    }
+
+    /**
+     * One statement and no transaction around it (as in TurnAdmission): it commits on its own,
+     * and the watermark row it locks is held no longer than the statement runs.
+     */
+    void rollUp() {
+        em.createNativeQuery("select tollgate_roll_up_spend(?1)")
+                .setParameter(1, clock.instant().minus(GRACE))
+                .getSingleResult();
+    }
+}
