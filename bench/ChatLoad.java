@@ -90,7 +90,47 @@ public class ChatLoad {
                     via.ttftP50 - direct.ttftP50, via.ttftP90 - direct.ttftP90, via.ttftP99 - direct.ttftP99,
                     direct.ttftP50 == 0 ? 0 : via.ttftP50 / direct.ttftP50,
                     via.totalP50 - direct.totalP50, via.totalP90 - direct.totalP90, via.totalP99 - direct.totalP99);
+            if (c == 1) {
+                floor(tollgate, sim, users.get(0), asked, delayMs);
+            }
         }
+    }
+
+    /**
+     * The stack's own floor beside C=1: Tollgate refusing a chat request for a filter it does not
+     * know (422: Liberty's HTTP path, JWT, JSON, bean validation and the resource; no database, no
+     * LLM call; unlike a 400, a 422 keeps the connection open on Liberty) against the simulator
+     * answering its health check, each request after the pause the C=1 streams leave between
+     * tokens, so the machine is as idle as it is then. Added time to first token below this is
+     * out of Tollgate's reach on this machine.
+     */
+    static void floor(String tollgate, String sim, String token, int requests, int pauseMs) throws Exception {
+        HttpRequest refused = HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString("{\"query\":\"x\",\"filters\":{\"no_such_filter\":1}}")).build();
+        HttpRequest health = HttpRequest.newBuilder(URI.create(sim + "/health")).build();
+        List<Long> via = new ArrayList<>();
+        List<Long> direct = new ArrayList<>();
+        int errors = 0;
+        for (int i = 0; i < requests; i++) {
+            Thread.sleep(pauseMs);
+            long sent = System.nanoTime();
+            int status = HTTP.send(refused, HttpResponse.BodyHandlers.discarding()).statusCode();
+            via.add(System.nanoTime() - sent);
+            Thread.sleep(pauseMs);
+            sent = System.nanoTime();
+            status = status == 422 ? HTTP.send(health, HttpResponse.BodyHandlers.discarding()).statusCode() : status;
+            direct.add(System.nanoTime() - sent);
+            errors += status == 200 ? 0 : 1;
+        }
+        Collections.sort(via);
+        Collections.sort(direct);
+        System.out.printf(Locale.ROOT, "| 1 | floor: Tollgate refuses a filter (422) | %d | %d | %.1f / %.1f / %.1f (answer) | | | | | |%n",
+                requests, errors, pct(via, 50), pct(via, 90), pct(via, 99));
+        System.out.printf(Locale.ROOT, "| 1 | floor: simulator's health check | %d | | %.1f / %.1f / %.1f (answer) | | | | | |%n",
+                requests, pct(direct, 50), pct(direct, 90), pct(direct, 99));
+        System.out.printf(Locale.ROOT, "| 1 | floor added | | | %+.1f / %+.1f / %+.1f | | | | | |%n",
+                pct(via, 50) - pct(direct, 50), pct(via, 90) - pct(direct, 90), pct(via, 99) - pct(direct, 99));
     }
 
     static void print(int c, String path, Stats s, long[] peak) {
