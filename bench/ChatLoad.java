@@ -38,8 +38,12 @@ public class ChatLoad {
                  double totalP50, double totalP90, double totalP99, double tokensPerSecond) {
     }
 
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .executor(Executors.newFixedThreadPool(4)).build();
+    /** A new one for each level: a connection left idle through the vacuum may be closed under it. */
+    static volatile HttpClient HTTP = newClient();
+
+    static HttpClient newClient() {
+        return HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).executor(Executors.newFixedThreadPool(4)).build();
+    }
 
     public static void main(String[] args) {
         try {
@@ -66,22 +70,21 @@ public class ChatLoad {
                 tokens, delayMs, rounds, rampMs);
         System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB | Liberty CPU ms/request |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|");
-        // Warm-up, not reported. 200 streams were too few (`perf`: 24 % of Liberty's CPU in the
-        // interpreter); after 1,000 the C2 compiler still took ≈ 20 ms of CPU per request in the
-        // first C=200 level, and after 20,000 still 1-3 ms (docs/performance.md, session 6). Many
-        // clients at once give the JIT its streams fastest; bench/run asks for 100 rounds of 200.
         int warmup = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_ROUNDS", "20"));
+        int warmupMax = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_MAX_ROUNDS", "600"));
         int warmupClients = Math.min(users.size(),
                 Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_CLIENTS", "200")));
         if (warmup > 0) {
-            run(tollgate, sim, users, warmupClients, tokens, query, warmup);
+            warmUp(tollgate, users, warmupClients, tokens, query, warmup, warmupMax);
             runDirect(sim, warmupClients, query, Math.max(1, warmup / 2));
         }
         for (int c : levels) {
+            beforeLevel();
             // A level of one client would otherwise be three samples: too few for a percentile.
             int asked = c == 1 ? Math.max(rounds, 20) : rounds;
+            List<String[]> clients = clients(tollgate, users, c);
             Sampler sampler = new Sampler(tollgate);
-            Stats via = run(tollgate, sim, users, c, tokens, query, asked);
+            Stats via = run(tollgate, clients, tokens, query, asked);
             long[] peak = sampler.stop(via.requests);
             Stats direct = runDirect(sim, c, query, asked);
             print(c, "Tollgate", via, peak);
@@ -133,6 +136,49 @@ public class ChatLoad {
                 pct(via, 50) - pct(direct, 50), pct(via, 90) - pct(direct, 90), pct(via, 99) - pct(direct, 99));
     }
 
+    /**
+     * Runs TOLLGATE_BENCH_BEFORE_LEVEL, if set, before each level (bench/run vacuums the database
+     * with it): where autovacuum is off, as in this machine's CI configuration, the dead rows of
+     * the warm-up's tens of thousands of turns would slow every level after it (docs/performance.md,
+     * session 8); production's autovacuum keeps up with them.
+     */
+    static void beforeLevel() throws IOException, InterruptedException {
+        String command = System.getenv("TOLLGATE_BENCH_BEFORE_LEVEL");
+        if (command != null && !command.isBlank()) {
+            new ProcessBuilder("sh", "-c", command).inheritIO().start().waitFor();
+        }
+        HTTP = newClient();
+    }
+
+    /**
+     * Warm-up, not reported: at least {@code minRounds} rounds, then on in steps of 20 rounds until
+     * Liberty's CPU per answer stops falling (two steps in a row within 5 % of the best so far), at most
+     * {@code maxRounds}. A fixed count was not enough: after 20,000 streams the C2 compiler still
+     * took 40 % of Liberty's CPU at C=200 and CPU per answer was twice its steady value
+     * (docs/performance.md, sessions 6 and 8). Many clients at once give the JIT its streams fastest.
+     */
+    static void warmUp(String tollgate, List<String> users, int clients, int tokens, String query,
+                       int minRounds, int maxRounds) throws Exception {
+        int step = 20;
+        long best = Long.MAX_VALUE;
+        int flat = 0;
+        for (int done = 0; done < maxRounds; ) {
+            int rounds = done < minRounds ? Math.min(step, minRounds - done) : step;
+            List<String[]> prepared = clients(tollgate, users, clients);
+            Sampler sampler = new Sampler(tollgate);
+            Stats stats = run(tollgate, prepared, tokens, query, rounds);
+            long cpu = sampler.stop(stats.requests)[2];
+            done += rounds;
+            System.err.printf(Locale.ROOT, "warm-up: %d rounds of %d clients, Liberty CPU %.1f ms per answer%n",
+                    done, clients, cpu / 1000.0);
+            flat = cpu > 0.95 * best ? flat + 1 : 0;
+            best = Math.min(best, cpu);
+            if (done >= minRounds && flat >= 2) {
+                return;
+            }
+        }
+    }
+
     static void print(int c, String path, Stats s, long[] peak) {
         System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %s | %s | %s |%n",
                 c, path, s.requests, s.errors, s.ttftP50, s.ttftP90, s.ttftP99, s.totalP50, s.totalP90, s.totalP99,
@@ -141,11 +187,11 @@ public class ChatLoad {
     }
 
     /**
-     * C clients, each streaming `rounds` answers one after another through Tollgate, each client a
-     * user of its own in a session of its own made beforehand (as the direct run does), so both paths
-     * do the same work.
+     * C clients, each a user of its own (line i of the tokens file) with a session of its own made
+     * beforehand, as the direct run does; made before a level's CPU is sampled, so that its CPU
+     * per answer is the streams' alone.
      */
-    static Stats run(String tollgate, String sim, List<String> users, int c, int tokens, String query, int rounds) throws Exception {
+    static List<String[]> clients(String tollgate, List<String> users, int c) throws Exception {
         List<String[]> clients = new ArrayList<>(); // a user's token and their session
         Pattern id = Pattern.compile("\"session_id\":\"([^\"]+)\"");
         for (int i = 0; i < c; i++) {
@@ -155,8 +201,13 @@ public class ChatLoad {
             Matcher m = id.matcher(created);
             clients.add(new String[] {token, m.find() ? m.group(1) : null});
         }
+        return clients;
+    }
+
+    /** The clients, each streaming `rounds` answers one after another through Tollgate. */
+    static Stats run(String tollgate, List<String[]> clients, int tokens, String query, int rounds) throws Exception {
         AtomicInteger next = new AtomicInteger();
-        return load(c, rounds, () -> {
+        return load(clients.size(), rounds, () -> {
             String[] client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
             String body = "{\"session_id\":\"" + client[1] + "\",\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
             return HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
