@@ -9,6 +9,9 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -18,6 +21,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class SpendRollup {
+
+    private static final Logger LOG = Logger.getLogger(SpendRollup.class.getName());
 
     /** How long a day must be over before it is added up: no entry can still be written into it. */
     static final Duration GRACE = Duration.ofHours(1);
@@ -44,8 +49,13 @@ public class SpendRollup {
      * and the watermark row it locks is held no longer than the statement runs.
      */
     void rollUp() {
-        em.createNativeQuery("select tollgate_roll_up_spend(?1)")
-                .setParameter(1, clock.instant().minus(GRACE))
-                .getSingleResult();
+        Instant before = clock.instant().minus(GRACE);
+        int days = ((Number) em.createNativeQuery("select tollgate_roll_up_spend(?1)")
+                .setParameter(1, before)
+                .getSingleResult()).intValue();
+        if (days > 0) { // once a day, on the server that got there first
+            LOG.info(() -> "Added up " + days + " days of users' spending, every day before "
+                    + before.atZone(ZoneOffset.UTC).toLocalDate() + " (UTC)");
+        }
     }
 }
