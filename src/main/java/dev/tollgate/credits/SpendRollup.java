@@ -25,7 +25,7 @@ public class SpendRollup {
     private static final Logger LOG = Logger.getLogger(SpendRollup.class.getName());
 
     /** How long a day must be over before it is added up: no entry can still be written into it. */
-    static final Duration GRACE = Duration.ofHours(1);
+    private static final Duration GRACE = Duration.ofHours(1);
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
