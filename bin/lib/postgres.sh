@@ -109,3 +109,19 @@ SQL
     as_postgres createdb -O "$TOLLGATE_DB_USER" "$db"
   fi
 }
+
+# fresh_database DBNAME: drops the database and creates it empty, so the schema is migrated from
+# V1 as on a new machine. Without the postgres OS user (a remote server), empties its public
+# schema as the configured role instead.
+fresh_database() {
+  local db=$1
+  if pg_is_local && as_postgres true 2>/dev/null; then
+    pg_say "Creating database '$db' anew."
+    as_postgres dropdb --if-exists --force "$db"
+    as_postgres createdb -O "$TOLLGATE_DB_USER" "$db"
+  else
+    pg_say "Emptying the public schema of '$db' on $TOLLGATE_DB_HOST:$TOLLGATE_DB_PORT."
+    PGPASSWORD=$TOLLGATE_DB_PASSWORD psql -q -v ON_ERROR_STOP=1 -h "$TOLLGATE_DB_HOST" -p "$TOLLGATE_DB_PORT" \
+      -U "$TOLLGATE_DB_USER" -d "$db" -c 'DROP SCHEMA IF EXISTS public CASCADE; CREATE SCHEMA public;' >/dev/null
+  fi
+}

@@ -6,22 +6,22 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
-import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Monthly partitions of the audit log: the next months are created ahead of time, and a month
- * older than the retention period is dropped whole (one statement, not a delete per row).
+ * Monthly partitions of the audit log, kept by {@code tollgate_audit_upkeep} (db/R__audit_partitions.sql):
+ * rows that landed in the default partition move into a month of their own, the next months are
+ * created ahead of time, and a month older than the retention period is dropped whole.
  */
 @ApplicationScoped
 public class AuditPartitions {
 
     private static final Logger LOG = Logger.getLogger(AuditPartitions.class.getName());
-    private static final DateTimeFormatter NAME = DateTimeFormatter.ofPattern("yyyyMM");
+
+    /** Months created before they begin, after the current one. */
+    private static final int AHEAD = 2;
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
@@ -35,30 +35,11 @@ public class AuditPartitions {
     int retentionMonths;
 
     @Transactional
-    public void maintain() {
-        YearMonth now = YearMonth.from(clock.instant().atZone(ZoneOffset.UTC));
-        for (int ahead = 0; ahead <= 2; ahead++) {
-            YearMonth month = now.plusMonths(ahead);
-            em.createNativeQuery("create table if not exists audit_event_" + month.format(NAME)
-                    + " partition of audit_event for values from ('" + month.atDay(1) + "') to ('"
-                    + month.plusMonths(1).atDay(1) + "')").executeUpdate();
-        }
-        YearMonth oldestKept = now.minusMonths(retentionMonths - 1L);
-        for (String partition : partitions()) {
-            YearMonth month = YearMonth.parse(partition.substring("audit_event_".length()), NAME);
-            if (month.isBefore(oldestKept)) {
-                em.createNativeQuery("drop table " + partition).executeUpdate();
-                LOG.info("Dropped audit partition " + partition + " (older than " + retentionMonths + " months)");
-            }
-        }
-    }
-
     @SuppressWarnings("unchecked")
-    List<String> partitions() {
-        return em.createNativeQuery("""
-                        select c.relname from pg_inherits i join pg_class c on c.oid = i.inhrelid
-                        join pg_class p on p.oid = i.inhparent
-                        where p.relname = 'audit_event' and c.relname ~ '^audit_event_[0-9]{6}$'""")
+    public void maintain() {
+        List<String> done = em.createNativeQuery("select tollgate_audit_upkeep(?1, ?2, ?3)")
+                .setParameter(1, clock.instant()).setParameter(2, AHEAD).setParameter(3, retentionMonths)
                 .getResultList();
+        done.forEach(line -> LOG.info("Audit partitions: " + line));
     }
 }

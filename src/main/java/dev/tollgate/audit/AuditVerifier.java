@@ -15,7 +15,9 @@ import org.hibernate.Session;
 /**
  * Walks a company's chain over a period and recomputes every hash. A row whose content changed
  * no longer matches its hash; a row removed leaves its successor pointing at nothing. Only rows
- * dropped by retention (everything before the oldest row still kept) may be missing.
+ * dropped by retention may be missing: everything before the oldest row still kept, and the rows
+ * before the places retention recorded in {@code audit_chain_gap} (a backdated row's month dropped
+ * from the middle of the chain).
  */
 @ApplicationScoped
 public class AuditVerifier {
@@ -51,7 +53,7 @@ public class AuditVerifier {
                         String expectedPrev = seq == 1 ? AuditChain.GENESIS
                                 : previousSeq != null && previousSeq == seq - 1 ? previousHash
                                 : hashAt(connection, companyId, seq - 1);
-                        if (expectedPrev == null && seq != oldest) {
+                        if (expectedPrev == null && seq != oldest && !droppedBefore(connection, companyId, seq)) {
                             return broken(rows, seq, checked, "the row before it is missing");
                         }
                         if (expectedPrev != null && !expectedPrev.equals(prev)) {
@@ -82,6 +84,17 @@ public class AuditVerifier {
             select.setLong(2, seq);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? row.getString(1) : null;
+            }
+        }
+    }
+
+    private static boolean droppedBefore(Connection connection, String companyId, long seq) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "select 1 from audit_chain_gap where chain_key = ? and chain_seq = ?")) {
+            select.setString(1, companyId);
+            select.setLong(2, seq);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next();
             }
         }
     }

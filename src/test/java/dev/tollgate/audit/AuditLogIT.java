@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -240,20 +239,5 @@ class AuditLogIT {
         assertThat(verdict.getBoolean("intact")).isFalse();
         assertThat(verdict.getJsonObject("first_broken").getJsonNumber("id").longValue())
                 .isEqualTo(((Number) rows.get(3).get("id")).longValue());
-    }
-
-    @Test
-    void monthsOlderThanTheRetentionAreDroppedWhole() {
-        Db.execute("create table if not exists audit_event_200101 partition of audit_event "
-                + "for values from ('2001-01-01') to ('2001-02-01')");
-        Db.execute("insert into audit_event (occurred_at, company_id, action, outcome) "
-                + "values ('2001-01-15T00:00:00Z', 'long-gone', 'chat.stream', 'ok')");
-
-        await().atMost(Duration.ofSeconds(15)).until(() ->
-                Db.rows("select 1 from pg_class where relname = 'audit_event_200101'").isEmpty());
-        assertThat(Db.rows("select relname from pg_class where relname ~ '^audit_event_[0-9]{6}$'").stream()
-                .map(r -> (String) r.get("relname")).collect(Collectors.toSet()))
-                .contains("audit_event_" + java.time.YearMonth.now(java.time.ZoneOffset.UTC).plusMonths(1)
-                        .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMM")));
     }
 }

@@ -8,6 +8,10 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,9 +22,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * The settlement functions (db/V14) where timing matters, driven through JDBC so the interleaving
+ * The settlement functions where timing matters, driven through JDBC so the interleaving
  * is certain: a usage webhook's capture and the turn's own end meeting on one hold.
  */
 class SettleFunctionsIT {
@@ -74,13 +80,18 @@ class SettleFunctionsIT {
 
     /** tollgate_end_turn as TurnRecords calls it: {captured, balance}. */
     private long[] endTurn(Long actual, String auditRow) throws SQLException {
+        return endTurn(actual, auditRow, Instant.now());
+    }
+
+    private long[] endTurn(Long actual, String auditRow, Instant at) throws SQLException {
         try (Connection c = Db.connect(); PreparedStatement end = c.prepareStatement(
-                "select * from tollgate_end_turn(?, ?, ?, ?, now(), cast(? as jsonb))")) {
+                "select * from tollgate_end_turn(?, ?, ?, ?, ?, cast(? as jsonb))")) {
             end.setObject(1, turn);
             end.setString(2, company);
             end.setObject(3, session);
             end.setObject(4, actual, java.sql.Types.BIGINT);
-            end.setString(5, auditRow);
+            end.setTimestamp(5, Timestamp.from(at));
+            end.setString(6, auditRow);
             try (ResultSet answer = end.executeQuery()) {
                 answer.next();
                 return new long[] {answer.getLong(1), answer.getLong(2)};
@@ -89,10 +100,14 @@ class SettleFunctionsIT {
     }
 
     private String auditRow(String outcome) {
+        return auditRow(outcome, Instant.now());
+    }
+
+    private String auditRow(String outcome, Instant at) {
         return """
-                {"occurred_at": "2026-11-29T12:00:00Z", "company_id": "%s", "user_id": "u1", "action": "chat.stream",
+                {"occurred_at": "%s", "company_id": "%s", "user_id": "u1", "action": "chat.stream",
                  "request_id": "req-%s", "session_id": "%s", "outcome": "%s", "completion_tokens": 12}"""
-                .formatted(company, turn, session, outcome);
+                .formatted(at, company, turn, session, outcome);
     }
 
     private long balance() {
@@ -159,5 +174,20 @@ class SettleFunctionsIT {
                         + " " + row.get("completion_tokens"))
                 .containsExactly("reservation.released ok 0 null", "chat.stream upstream_error null 12");
         assertThat(Db.rows("select 1 from stream_slot where turn_id = ?", turn)).isEmpty();
+    }
+
+    /** A clock off by years (or a restored database) still settles: the audit log takes a row of any time. */
+    @ParameterizedTest
+    @ValueSource(ints = {-730, 365})
+    void aTurnEndsAndIsAuditedWhateverTheTime(int days) throws SQLException {
+        Instant at = Instant.now().truncatedTo(ChronoUnit.MILLIS).plus(Duration.ofDays(days));
+
+        assertThat(endTurn(9L, auditRow("ok", at), at)).containsExactly(9, GRANT - 9);
+
+        assertThat(Db.rows("select action, occurred_at from audit_event where company_id = ? order by id", company))
+                .extracting(row -> row.get("action") + " " + ((Timestamp) row.get("occurred_at")).toInstant())
+                .containsExactly("reservation.captured " + at, "chat.stream " + at);
+        assertThat(Db.rows("select balance from credit_account where company_id = ?", company))
+                .singleElement().satisfies(row -> assertThat(((Number) row.get("balance")).longValue()).isEqualTo(GRANT - 9));
     }
 }

@@ -6,6 +6,11 @@ import dev.tollgate.llm.LlmSessionLost;
 import dev.tollgate.llm.LlmTimeout;
 import dev.tollgate.llm.LlmUnavailable;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 
 /** HTTP statuses of the LLM service, translated into Tollgate's failure types. */
 final class UpstreamErrors {
@@ -34,15 +39,21 @@ final class UpstreamErrors {
         return new LlmUnavailable("LLM service unreachable: " + cause.getClass().getSimpleName(), null);
     }
 
-    /** Retry-After in seconds; the HTTP-date form is rare from services and treated as absent. */
+    /** Retry-After in seconds or as an HTTP-date (RFC 9110); anything else is treated as absent. */
     static Duration parseRetryAfter(String header) {
         if (header == null) {
             return null;
         }
         try {
-            return Duration.ofSeconds(Long.parseLong(header.trim()));
-        } catch (NumberFormatException e) {
-            return null;
+            return Duration.ofSeconds(Math.max(0, Long.parseLong(header.trim())));
+        } catch (NumberFormatException notSeconds) {
+            try {
+                Instant at = ZonedDateTime.parse(header.trim(), DateTimeFormatter.RFC_1123_DATE_TIME).toInstant();
+                Duration wait = Duration.between(Instant.now(), at).truncatedTo(ChronoUnit.SECONDS);
+                return wait.isNegative() ? Duration.ZERO : wait;
+            } catch (DateTimeParseException notADate) {
+                return null;
+            }
         }
     }
 }

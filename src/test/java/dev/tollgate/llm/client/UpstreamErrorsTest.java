@@ -9,6 +9,9 @@ import dev.tollgate.llm.LlmUnavailable;
 import java.net.ConnectException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
 import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
@@ -27,8 +30,12 @@ class UpstreamErrorsTest {
     }
 
     @Test
-    void retryAfterInAnUnreadableFormIsTreatedAsAbsent() {
-        assertThat(UpstreamErrors.parseRetryAfter("Wed, 21 Oct 2026 07:28:00 GMT")).isNull();
+    void retryAfterIsReadAsSecondsOrAsAnHttpDate() {
+        String inAMinute = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).plusSeconds(60));
+        String aMinuteAgo = DateTimeFormatter.RFC_1123_DATE_TIME.format(ZonedDateTime.now(ZoneOffset.UTC).minusSeconds(60));
+        assertThat(UpstreamErrors.parseRetryAfter(inAMinute)).isBetween(Duration.ofSeconds(55), Duration.ofSeconds(60));
+        assertThat(UpstreamErrors.parseRetryAfter(aMinuteAgo)).isEqualTo(Duration.ZERO);
+        assertThat(UpstreamErrors.parseRetryAfter("soon")).isNull();
         assertThat(UpstreamErrors.parseRetryAfter(null)).isNull();
         assertThat(UpstreamErrors.parseRetryAfter(" 12 ")).isEqualTo(Duration.ofSeconds(12));
     }
