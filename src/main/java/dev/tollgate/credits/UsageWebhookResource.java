@@ -1,6 +1,7 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.platform.JsonFormat;
+import dev.tollgate.platform.JsonTypes;
 import dev.tollgate.platform.ProblemException;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
@@ -57,7 +58,7 @@ public class UsageWebhookResource {
     private static UsageEvent parse(String body) {
         UsageEvent event;
         try {
-            event = JsonFormat.JSONB.fromJson(body, UsageEvent.class);
+            event = JsonTypes.read(body, UsageEvent.class, JsonFormat.JSONB);
         } catch (JsonbException e) {
             throw new ProblemException(400, "Malformed body", "The usage event is not valid JSON of the expected shape.");
         }

@@ -30,7 +30,6 @@ import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import jakarta.transaction.UserTransaction;
-import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -165,7 +164,7 @@ class AuditAtAnyTimeIT {
         MovableClock.shift = Duration.ZERO;
 
         assertEquals(expected, rows.audit(company).stream().map(row -> row[0] + " "
-                + ((Timestamp) row[1]).toInstant().toString().substring(0, 7)).toList());
+                + ((Instant) row[1]).toString().substring(0, 7)).toList());
         assertTrue(queries.balanceMatchesEntries(company));
         assertEquals(1000 - 2 * (7 + 5 + 3), ledger.balance(company));
 

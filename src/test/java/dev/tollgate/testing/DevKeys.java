@@ -69,11 +69,14 @@ public final class DevKeys {
     /** Adds a new RSA key to the keystore, the way an operator rotates Tollgate's signing key. */
     public static void addSigningKey(Path keystore, String password, String alias) throws IOException, InterruptedException {
         Files.createDirectories(keystore.toAbsolutePath().getParent());
-        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+        // keytool reads the password from its environment: on its command line, ps would show it.
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", alias, "-keyalg", "RSA", "-keysize", "2048", "-validity", "3650",
                 "-dname", "CN=" + alias, "-storetype", "PKCS12", "-keystore", keystore.toString(),
-                "-storepass", password, "-keypass", password)
-                .redirectErrorStream(true).start();
+                "-storepass:env", "KEYSTORE_PASSWORD", "-keypass:env", "KEYSTORE_PASSWORD")
+                .redirectErrorStream(true);
+        builder.environment().put("KEYSTORE_PASSWORD", password);
+        Process keytool = builder.start();
         String output = new String(keytool.getInputStream().readAllBytes());
         if (keytool.waitFor() != 0) {
             throw new IOException("keytool failed: " + output);
@@ -81,12 +84,12 @@ public final class DevKeys {
     }
 
     /**
-     * Used by the build (process-test-classes) and by bin/dev: {@code DIR [KEYSTORE_PASSWORD]}, or
-     * {@code --keystore FILE PASSWORD} for a keystore of its own.
+     * Used by the build (process-test-classes: {@code DIR [TEST_KEYSTORE_PASSWORD]}) and by bin/dev
+     * ({@code --keystore FILE}, the password from TOLLGATE_LLM_TOKEN_KEYSTORE_PASSWORD).
      */
     public static void main(String[] args) throws Exception {
         if (args[0].equals("--keystore")) {
-            addSigningKey(Path.of(args[1]), args[2], "tollgate-1");
+            addSigningKey(Path.of(args[1]), System.getenv("TOLLGATE_LLM_TOKEN_KEYSTORE_PASSWORD"), "tollgate-1");
             return;
         }
         ensure(Path.of(args[0]));

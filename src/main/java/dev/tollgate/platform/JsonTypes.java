@@ -1,0 +1,144 @@
+package dev.tollgate.platform;
+
+import jakarta.json.JsonArray;
+import jakarta.json.JsonException;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonReader;
+import jakarta.json.JsonValue;
+import jakarta.json.bind.Jsonb;
+import java.io.StringReader;
+import java.lang.reflect.ParameterizedType;
+import java.lang.reflect.RecordComponent;
+import java.lang.reflect.Type;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads a JSON body into a record only when every value has the JSON type its field declares.
+ * JSON-B coerces on its own ({@code 123} into a String field, {@code "5"} into an Integer), so a
+ * client's wrong type would pass silently; here it is a 400 naming the field.
+ */
+public final class JsonTypes {
+
+    private JsonTypes() {
+    }
+
+    /** Parses, checks the types against {@code type}'s components, and binds with {@code binder}. */
+    public static <T> T read(String body, Class<T> type, Jsonb binder) {
+        JsonValue value;
+        try (JsonReader reader = JsonFormat.JSON.createReader(new StringReader(body))) {
+            value = reader.readValue();
+        } catch (JsonException e) {
+            throw new ProblemException(400, "Malformed body", "The request body is not valid JSON.");
+        }
+        List<Problem.FieldError> errors = new ArrayList<>();
+        check(value, type, "body", errors);
+        if (!errors.isEmpty()) {
+            throw new WrongTypes(errors);
+        }
+        return binder.fromJson(body, type);
+    }
+
+    static void check(JsonValue value, Type type, String field, List<Problem.FieldError> errors) {
+        Class<?> raw = raw(type);
+        if (value.getValueType() == JsonValue.ValueType.NULL) {
+            if (raw.isPrimitive()) {
+                errors.add(new Problem.FieldError(field, "must not be null"));
+            }
+            return;
+        }
+        String expected = expected(raw);
+        boolean fits = switch (expected) {
+            case "a string" -> value.getValueType() == JsonValue.ValueType.STRING;
+            case "an integer" -> value instanceof JsonNumber number && number.isIntegral();
+            case "a number" -> value.getValueType() == JsonValue.ValueType.NUMBER;
+            case "true or false" -> value == JsonValue.TRUE || value == JsonValue.FALSE;
+            case "an array" -> value.getValueType() == JsonValue.ValueType.ARRAY;
+            case "an object" -> value.getValueType() == JsonValue.ValueType.OBJECT;
+            default -> true;
+        };
+        if (!fits) {
+            errors.add(new Problem.FieldError(field, "must be " + expected));
+            return;
+        }
+        if (raw.isRecord()) {
+            JsonObject object = value.asJsonObject();
+            for (RecordComponent component : raw.getRecordComponents()) {
+                String name = JsonNames.snake(component.getName());
+                if (object.containsKey(name)) {
+                    check(object.get(name), component.getGenericType(), name, errors);
+                }
+            }
+        } else if (Collection.class.isAssignableFrom(raw)) {
+            Type element = argument(type, 0);
+            JsonArray array = value.asJsonArray();
+            for (int i = 0; i < array.size(); i++) {
+                check(array.get(i), element, field + "[" + i + "]", errors);
+            }
+        } else if (Map.class.isAssignableFrom(raw)) {
+            Type values = argument(type, 1);
+            value.asJsonObject().forEach((key, entry) -> check(entry, values, field + "." + key, errors));
+        }
+    }
+
+    private static String expected(Class<?> raw) {
+        if (raw == String.class || raw == java.util.UUID.class || raw.isEnum() || raw == java.time.Instant.class) {
+            return "a string";
+        }
+        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class
+                || raw == Short.class || raw == short.class || raw == BigInteger.class) {
+            return "an integer";
+        }
+        if (raw == Double.class || raw == double.class || raw == Float.class || raw == float.class
+                || raw == BigDecimal.class) {
+            return "a number";
+        }
+        if (raw == Boolean.class || raw == boolean.class) {
+            return "true or false";
+        }
+        if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
+            return "an array";
+        }
+        if (raw.isRecord() || Map.class.isAssignableFrom(raw)) {
+            return "an object";
+        }
+        return "anything";
+    }
+
+    private static Class<?> raw(Type type) {
+        if (type instanceof Class<?> c) {
+            return c;
+        }
+        if (type instanceof ParameterizedType p) {
+            return (Class<?>) p.getRawType();
+        }
+        return Object.class;
+    }
+
+    private static Type argument(Type type, int index) {
+        return type instanceof ParameterizedType p && p.getActualTypeArguments().length > index
+                ? p.getActualTypeArguments()[index] : Object.class;
+    }
+
+    /** Values of the wrong JSON type: 400 with one entry per field. */
+    static final class WrongTypes extends ProblemException {
+
+        private final List<Problem.FieldError> errors;
+
+        WrongTypes(List<Problem.FieldError> errors) {
+            super(400, "Invalid request", "The request has fields of the wrong type: "
+                    + String.join(", ", errors.stream().map(e -> e.field() + " " + e.message()).toList()) + ".");
+            this.errors = List.copyOf(errors);
+        }
+
+        @Override
+        public Problem toProblem(String requestId) {
+            return super.toProblem(requestId).withErrors(errors);
+        }
+    }
+}
