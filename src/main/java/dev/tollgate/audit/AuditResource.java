@@ -26,6 +26,9 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The auditor's view: the company's events, the usage report and the chain's verdict. */
 @Path("v1/audit")
@@ -87,6 +90,9 @@ public class AuditResource {
     @GET
     @Path("reports/usage")
     @Produces({MediaType.APPLICATION_JSON, "text/csv;qs=0.5"})
+    @APIResponse(responseCode = "200", description = "One row per group; as CSV with Accept: text/csv",
+            content = {@Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = UsageReport.class)),
+                       @Content(mediaType = "text/csv")})
     public Response usage(@QueryParam("from") String from, @QueryParam("to") String to,
                           @QueryParam("group_by") @DefaultValue("user") String groupBy,
                           @HeaderParam("Accept") String accept) {

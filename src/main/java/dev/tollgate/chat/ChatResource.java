@@ -27,6 +27,9 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
 import java.util.concurrent.CompletionException;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 @Path("v1/chat")
 @RequestScoped
@@ -58,6 +61,8 @@ public class ChatResource {
     @CountedWithStream
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "200", description = "The whole answer, once it is complete",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ChatAnswer.class)))
     public void answer(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                        @Suspended AsyncResponse async) {
         String requestId = request.id();

@@ -25,6 +25,9 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Billing administration: grants, and the proof that a balance is the sum of its entries. */
 @Path("v1/admin/credits")
@@ -86,6 +89,10 @@ public class CreditsAdminResource {
     @POST
     @Path("grants")
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "Granted now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Granted.class)))
+    @APIResponse(responseCode = "200", description = "Granted before under this Idempotency-Key: nothing new booked",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Granted.class)))
     public Response grant(@Valid @NotNull GrantRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (key == null || key.isBlank() || key.length() > 200) {
             throw new ProblemException(400, "Idempotency key required",

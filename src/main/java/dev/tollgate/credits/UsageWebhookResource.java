@@ -14,6 +14,11 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 /**
  * Usage the LLM service reports for calls that did not pass through Tollgate (Option B direct
@@ -45,6 +50,13 @@ public class UsageWebhookResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
+    @SecurityRequirement(name = "webhookSignature")
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.APPLICATION_JSON,
+            schema = @Schema(implementation = UsageEvent.class)))
+    @APIResponse(responseCode = "201", description = "Booked now",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Booked.class)))
+    @APIResponse(responseCode = "200", description = "Booked before under this event id: nothing new",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Booked.class)))
     public Response usage(String body, @HeaderParam("X-Tollgate-Timestamp") String timestamp,
                           @HeaderParam("X-Tollgate-Signature") String signed) {
         signature.verify(timestamp, body, signed);

@@ -19,6 +19,9 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code POST /api/v1/llm-tokens}: a token to talk to the LLM service directly about one session. */
 @Path("v1/llm-tokens")
@@ -42,6 +45,8 @@ public class LlmTokenResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
+    @APIResponse(responseCode = "201", description = "A token for one session and token budget, its credits held",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = LlmTokens.Issued.class)))
     public Response issue(@Valid @NotNull TokenRequest body) {
         return Response.status(201)
                 .entity(tokens.issue(caller.get(), body.sessionId(), body.maxTokens(), body.model(), request.id()))

@@ -24,6 +24,9 @@ import java.net.URI;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The caller's chat sessions. Someone else's session id answers 404, exactly like a missing one. */
 @Path("v1/sessions")
@@ -51,6 +54,8 @@ public class SessionResource {
     LlmService llm;
 
     @POST
+    @APIResponse(responseCode = "201", description = "The new session",
+            content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Created.class)))
     public Response create() {
         ChatSession session = sessions.open(caller.get(), null, request.id());
         return Response.created(URI.create("/api/v1/sessions/" + session.id()))
@@ -80,6 +85,7 @@ public class SessionResource {
 
     @DELETE
     @Path("{id}")
+    @APIResponse(responseCode = "204", description = "Deleted upstream and from the mirror")
     public Response delete(@PathParam("id") UUID id) {
         sessions.delete(caller.get(), id, request.id());
         return Response.noContent().build();
