@@ -1,17 +1,17 @@
 package dev.tollgate.direct;
 
-import static dev.tollgate.platform.JsonFormat.JSON;
-
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.jwk.JWK;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.KeyUse;
+import com.nimbusds.jose.jwk.RSAKey;
 import jakarta.inject.Inject;
-import jakarta.json.JsonArrayBuilder;
 import jakarta.servlet.annotation.WebServlet;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.math.BigInteger;
-import java.util.Arrays;
-import java.util.Base64;
+import java.util.List;
 
 /**
  * The public halves of Tollgate's signing keys as a JWKS, where the LLM service fetches them.
@@ -26,21 +26,11 @@ public class JwksServlet extends HttpServlet {
 
     @Override
     protected void doGet(HttpServletRequest request, HttpServletResponse response) throws IOException {
-        JsonArrayBuilder list = JSON.createArrayBuilder();
-        for (SigningKeys.Key key : keys.all()) {
-            list.add(JSON.createObjectBuilder().add("kty", "RSA").add("use", "sig").add("alg", "RS256")
-                    .add("kid", key.id())
-                    .add("n", unsigned(key.publicKey().getModulus()))
-                    .add("e", unsigned(key.publicKey().getPublicExponent())));
-        }
+        List<JWK> published = keys.all().stream().<JWK>map(key -> new RSAKey.Builder(key.publicKey())
+                .keyUse(KeyUse.SIGNATURE).algorithm(JWSAlgorithm.RS256).keyID(key.id()).build()).toList();
         response.setContentType("application/json");
         response.setHeader("Cache-Control", "public, max-age=60");
-        response.getWriter().write(JSON.createObjectBuilder().add("keys", list).build().toString());
-    }
-
-    private static String unsigned(BigInteger value) {
-        byte[] bytes = value.toByteArray();
-        byte[] magnitude = bytes.length > 1 && bytes[0] == 0 ? Arrays.copyOfRange(bytes, 1, bytes.length) : bytes;
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(magnitude);
+        // toString of a JWK set writes public parameters only
+        response.getWriter().write(new JWKSet(published).toString());
     }
 }

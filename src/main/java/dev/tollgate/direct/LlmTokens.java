@@ -1,7 +1,12 @@
 package dev.tollgate.direct;
 
-import static dev.tollgate.platform.JsonFormat.JSON;
-
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.credits.Charge;
@@ -12,12 +17,9 @@ import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
-import java.security.Signature;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.Base64;
+import java.util.Date;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -86,32 +88,26 @@ public class LlmTokens {
         ledger.reserve(charge).orRefuse(() -> ledger.balance(caller.companyId()), charge.credits());
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(Math.min(ttlSeconds, MAX_TTL_SECONDS));
-        String claims = JSON.createObjectBuilder()
-                .add("iss", issuer).add("aud", audience).add("sub", caller.userId())
-                .add("company_id", caller.companyId()).add("sid", sessionId.toString()).add("jti", requestId)
-                .add("model", model).add("max_tokens", budget)
-                .add("iat", now.getEpochSecond()).add("exp", expires.getEpochSecond())
-                .build().toString();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(issuer).audience(audience).subject(caller.userId())
+                .claim("company_id", caller.companyId()).claim("sid", sessionId.toString()).jwtID(requestId)
+                .claim("model", model).claim("max_tokens", budget)
+                .issueTime(Date.from(now)).expirationTime(Date.from(expires))
+                .build();
         String token = sign(key, claims);
         audit.fire(AuditEntry.of("llm_token.issue", AuditEntry.Who.of(caller.companyId(), caller.userId()), requestId,
                 sessionId, "ok").withUsage(model, null, budget, charge.credits()));
         return new Issued(token, expires, directUrl + "/direct/sessions/" + sessionId + "/stream", requestId, budget);
     }
 
-    private static String sign(SigningKeys.Key key, String claims) {
-        String header = JSON.createObjectBuilder().add("alg", "RS256").add("typ", "JWT").add("kid", key.id()).build().toString();
-        String input = b64(header.getBytes(StandardCharsets.UTF_8)) + "." + b64(claims.getBytes(StandardCharsets.UTF_8));
+    private static String sign(SigningKeys.Key key, JWTClaimsSet claims) {
+        SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).type(JOSEObjectType.JWT)
+                .keyID(key.id()).build(), claims);
         try {
-            Signature rsa = Signature.getInstance("SHA256withRSA");
-            rsa.initSign(key.privateKey());
-            rsa.update(input.getBytes(StandardCharsets.US_ASCII));
-            return input + "." + b64(rsa.sign());
-        } catch (GeneralSecurityException e) {
+            jwt.sign(new RSASSASigner(key.privateKey()));
+        } catch (JOSEException e) {
             throw new IllegalStateException("cannot sign an LLM token", e);
         }
-    }
-
-    private static String b64(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        return jwt.serialize();
     }
 }
