@@ -14,7 +14,7 @@ import java.util.List;
 /**
  * Inserts audit rows, many at once in one statement, in the caller's transaction or a new one.
  * An entry becomes a row in one place, {@link #row}: the JSON that the database function
- * {@code tollgate_insert_audit} (db/V14) reads as {@code audit_event} rows, here and in the
+ * {@code tollgate_insert_audit} (db/R__audit_rows.sql) reads as {@code audit_event} rows, here and in the
  * function that ends a chat turn.
  */
 @ApplicationScoped

@@ -63,7 +63,7 @@ class TurnAdmission {
         return sessionId == null ? admitToNewSession(caller, turn) : admitToSession(caller, sessionId, turn);
     }
 
-    /** Count, slot, session and hold in one statement, {@code tollgate_admit} (db/V16). */
+    /** Count, slot, session and hold in one statement, {@code tollgate_admit} (db/R__admission.sql). */
     private Admitted admitToSession(Caller caller, UUID sessionId, Turn turn) {
         StreamAsk stream = rateLimits.ask(caller, turn.turnId());
         Charge charge = charge(caller, sessionId, turn);

@@ -13,7 +13,7 @@ import java.time.Instant;
 import org.hibernate.query.NativeQuery;
 
 /**
- * What a turn writes when it ends, in one statement, {@code tollgate_end_turn} (db/V14): its hold
+ * What a turn writes when it ends, in one statement, {@code tollgate_end_turn} (db/R__settlement.sql): its hold
  * settled (the cost captured, or all of it released), its stream slot freed, its session's mirror
  * counted and its audit row written. Atomic on its own and run outside any transaction, so the
  * company's pool row, which all its answers update, is locked only while the database runs it.

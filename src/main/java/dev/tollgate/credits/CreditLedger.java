@@ -51,7 +51,7 @@ public class CreditLedger {
 
     /**
      * A hold for a chat turn (swept after its expiry) or a batch (settled by its batch). One
-     * statement, {@code tollgate_reserve} (db/V13), atomic on its own: called outside a
+     * statement, {@code tollgate_reserve} (db/R__holds.sql), atomic on its own: called outside a
      * transaction it commits at once, so the company's account row is locked only while the
      * database runs it; inside a caller's transaction it is part of that transaction.
      */
@@ -100,7 +100,7 @@ public class CreditLedger {
     }
 
     /**
-     * One statement, {@code tollgate_settle} (db/V14): the hold locked, its RELEASE entry (and
+     * One statement, {@code tollgate_settle} (db/R__settlement.sql): the hold locked, its RELEASE entry (and
      * CAPTURE entry, unless {@code actualCredits} is null), its state and audit row, and the rest
      * given back to the pool last. Like {@link #reserve}, it commits at once outside a transaction
      * and joins a caller's.

@@ -17,7 +17,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  *
  * <p>The row stays locked from its update until the commit. Holds and settlements, which every
  * turn makes, therefore change it in database functions of their own ({@code tollgate_reserve},
- * db/V13; {@code tollgate_settle} and {@code tollgate_end_turn}, db/V14), as their last write:
+ * db/R__holds.sql; {@code tollgate_settle} and {@code tollgate_end_turn}, db/R__settlement.sql), as their last write:
  * at 50 parallel answers of one company the wait was 43 ms per update when it came first in a
  * transaction driven from here.
  */

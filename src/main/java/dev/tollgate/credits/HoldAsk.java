@@ -4,9 +4,9 @@ import jakarta.persistence.Query;
 import java.time.Instant;
 
 /**
- * A hold as {@code tollgate_reserve} (db/V13) takes it: the charge, what the hold is for, when it
+ * A hold as {@code tollgate_reserve} (db/R__holds.sql) takes it: the charge, what the hold is for, when it
  * expires, the day and month the user's limits count from and a new pool's grant. Functions that
- * end with that hold ({@code tollgate_admit}, db/V16) take the same {@link #ARGUMENTS}.
+ * end with that hold ({@code tollgate_admit}, db/R__admission.sql) take the same {@link #ARGUMENTS}.
  */
 public record HoldAsk(Charge charge, Reservation.Purpose purpose, Instant now, Instant expires, Instant dayStart,
                       Instant monthStart, long initialGrant) {

@@ -23,7 +23,7 @@ public class LedgerQueries {
 
     /**
      * Credits a user's answers cost since the given instant (captures, net of nothing else): the
-     * days already added up plus the ledger's entries after them ({@code tollgate_spent_since}, db/V17).
+     * days already added up plus the ledger's entries after them ({@code tollgate_spent_since}, db/R__holds.sql).
      */
     @Transactional
     public long usedBy(String companyId, String userId, Instant since) {

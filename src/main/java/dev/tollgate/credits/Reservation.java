@@ -66,7 +66,7 @@ public class Reservation {
     protected Reservation() {
     }
 
-    // Holds are written by tollgate_reserve (db/V13); this entity reads and settles them.
+    // Holds are written by tollgate_reserve (db/R__holds.sql); this entity reads and settles them.
 
     void settle(Status outcome, long capturedCredits, Instant at) {
         this.status = outcome;

@@ -15,7 +15,7 @@ import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Adds up users' spending of the days that are over ({@code tollgate_roll_up_spend}, db/V17), so
+ * Adds up users' spending of the days that are over ({@code tollgate_roll_up_spend}, db/R__holds.sql), so
  * that a limit check or GET /credits reads a month as at most 31 day rows plus today's entries.
  * Every server runs it; the database lets one of them do each day.
  */

@@ -11,9 +11,9 @@ import java.time.Instant;
 
 /**
  * Users' optional daily and monthly spending limits. A hold checks them (in {@code tollgate_reserve},
- * db/V13) with the user's limit row locked, so one user's parallel requests are decided one after
+ * db/R__holds.sql) with the user's limit row locked, so one user's parallel requests are decided one after
  * another and cannot pass a limit together. What counts as spent, captures plus holds still open,
- * is {@code tollgate_spent_since}'s sum (db/V17).
+ * is {@code tollgate_spent_since}'s sum (db/R__holds.sql).
  */
 @ApplicationScoped
 public class SpendingLimits {

@@ -94,7 +94,7 @@ public class RateLimits {
 
     /**
      * Counts the request and takes a stream slot for this turn, or refuses with 429. Taking the
-     * same turn's slot again is a no-op. One statement, {@code tollgate_open_stream} (db/V12):
+     * same turn's slot again is a no-op. One statement, {@code tollgate_open_stream} (db/R__stream_slots.sql):
      * the company's counter row, which serialises its slot decisions so parallel requests cannot
      * all squeeze into the last one, is then locked for microseconds instead of across five round
      * trips and a commit. It runs on its own, outside any caller's transaction.
@@ -122,7 +122,7 @@ public class RateLimits {
         return refused != null ? refused : failure;
     }
 
-    /** The function's refusals, by SQLSTATE (db/V12); null for any other failure. */
+    /** The function's refusals, by SQLSTATE (db/R__stream_slots.sql); null for any other failure. */
     private ProblemException refusal(String sqlState, Limits applying, Instant window) {
         return switch (sqlState == null ? "" : sqlState) {
             case "TG001" -> userRequestsUsed(applying, window);

@@ -6,9 +6,9 @@ import java.time.Instant;
 import java.util.UUID;
 
 /**
- * One stream's admission as {@code tollgate_open_stream} (db/V12) takes it: the turn, its caller,
+ * One stream's admission as {@code tollgate_open_stream} (db/R__stream_slots.sql) takes it: the turn, its caller,
  * the limits that apply and the minute it counts in. Functions that begin with that admission
- * ({@code tollgate_admit}, db/V16) take the same {@link #ARGUMENTS}.
+ * ({@code tollgate_admit}, db/R__admission.sql) take the same {@link #ARGUMENTS}.
  */
 public record StreamAsk(UUID turnId, Caller caller, Limits limits, Instant now, Instant slotExpires, Instant window) {
 

@@ -9,7 +9,7 @@ import java.util.UUID;
 
 /**
  * A session's mirror: its owner and usage. The counts are kept by the database function that
- * ends a turn ({@code tollgate_end_turn}, db/V14), so this entity only creates and reads them.
+ * ends a turn ({@code tollgate_end_turn}, db/R__settlement.sql), so this entity only creates and reads them.
  */
 @Entity
 @Table(name = "chat_session")
