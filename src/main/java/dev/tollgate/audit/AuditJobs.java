@@ -21,11 +21,11 @@ public class AuditJobs {
     AuditPartitions partitions;
 
     @Inject
-    @ConfigProperty(name = "tollgate.audit.seal-ms", defaultValue = "500")
+    @ConfigProperty(name = "tollgate.audit.seal-ms")
     long sealMs;
 
     @Inject
-    @ConfigProperty(name = "tollgate.audit.maintenance-ms", defaultValue = "3600000")
+    @ConfigProperty(name = "tollgate.audit.maintenance-ms")
     long maintenanceMs;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {

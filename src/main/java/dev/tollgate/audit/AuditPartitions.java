@@ -31,7 +31,7 @@ public class AuditPartitions {
 
     /** Months of audit data kept, the current one included. */
     @Inject
-    @ConfigProperty(name = "tollgate.audit.retention-months", defaultValue = "24")
+    @ConfigProperty(name = "tollgate.audit.retention-months")
     int retentionMonths;
 
     @Transactional

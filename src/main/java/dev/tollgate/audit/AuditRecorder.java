@@ -53,11 +53,11 @@ public class AuditRecorder {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "tollgate.audit.flush-ms", defaultValue = "250")
+    @ConfigProperty(name = "tollgate.audit.flush-ms")
     long flushMs;
 
     @Inject
-    @ConfigProperty(name = "tollgate.audit.queue-capacity", defaultValue = "100000")
+    @ConfigProperty(name = "tollgate.audit.queue-capacity")
     int capacity;
 
     private BlockingQueue<AuditRows.Timed> queue;

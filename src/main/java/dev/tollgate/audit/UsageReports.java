@@ -76,7 +76,7 @@ public class UsageReports {
 
     /** Memory for the percentiles' sorts: a group of half a million answers spills to disk at the 4 MB default. */
     @Inject
-    @ConfigProperty(name = "tollgate.audit.report-work-mem", defaultValue = "64MB")
+    @ConfigProperty(name = "tollgate.audit.report-work-mem")
     String workMem;
 
     @Transactional

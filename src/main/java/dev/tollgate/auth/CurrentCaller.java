@@ -15,7 +15,7 @@ public class CurrentCaller {
     JsonWebToken token;
 
     @Inject
-    @ConfigProperty(name = "tollgate.jwt.company-claim", defaultValue = "company_id")
+    @ConfigProperty(name = "tollgate.jwt.company-claim")
     String companyClaim;
 
     /** Read once per request: Liberty's custom-claim lookup costs an exception each time. */

@@ -38,7 +38,7 @@ public class AbandonedTurns {
     Reservations reservations;
 
     @Inject
-    @ConfigProperty(name = "tollgate.credits.hold-sweep-ms", defaultValue = "60000")
+    @ConfigProperty(name = "tollgate.credits.hold-sweep-ms")
     long sweepMs;
 
     @Inject

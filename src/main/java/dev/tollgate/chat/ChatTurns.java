@@ -68,7 +68,7 @@ public class ChatTurns {
     Pricing pricing;
 
     @Inject
-    @ConfigProperty(name = "tollgate.chat.default-max-tokens", defaultValue = "512")
+    @ConfigProperty(name = "tollgate.chat.default-max-tokens")
     int defaultMaxTokens;
 
     void stream(Caller caller, ChatRequest request, TurnKey key, SseClient client) {

@@ -24,7 +24,7 @@ public class FilterSchema {
     private final Map<String, Type> allowed = new LinkedHashMap<>();
 
     @Inject
-    public FilterSchema(@ConfigProperty(name = "tollgate.chat.filters", defaultValue = "") String spec) {
+    public FilterSchema(@ConfigProperty(name = "tollgate.chat.filters") String spec) {
         for (String entry : spec.split(",")) {
             String[] parts = entry.trim().split(":");
             if (parts.length == 2) {

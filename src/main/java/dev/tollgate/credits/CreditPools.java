@@ -32,7 +32,7 @@ class CreditPools {
 
     /** Credits a company's pool starts with the first time it is seen (0 in production). */
     @Inject
-    @ConfigProperty(name = "tollgate.credits.initial-grant", defaultValue = "0")
+    @ConfigProperty(name = "tollgate.credits.initial-grant")
     long initialGrant;
 
     /** Companies whose pool exists, committed (see {@link #ensure}). */

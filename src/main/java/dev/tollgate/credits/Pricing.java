@@ -25,8 +25,8 @@ public class Pricing {
     private String defaultModel;
 
     @Inject
-    public Pricing(@ConfigProperty(name = "tollgate.pricing.models", defaultValue = "sim-1:10:30") String spec,
-                   @ConfigProperty(name = "tollgate.pricing.default-model", defaultValue = "sim-1") String defaultModel) {
+    public Pricing(@ConfigProperty(name = "tollgate.pricing.models") String spec,
+                   @ConfigProperty(name = "tollgate.pricing.default-model") String defaultModel) {
         for (String entry : spec.split(",")) {
             String[] parts = entry.trim().split(":");
             if (parts.length == 3) {

@@ -25,12 +25,12 @@ public class Reservations {
 
     /** Longer than any answer streams: a turn's hold still open after this belonged to a dead server. */
     @Inject
-    @ConfigProperty(name = "tollgate.credits.hold-ttl-ms", defaultValue = "1800000")
+    @ConfigProperty(name = "tollgate.credits.hold-ttl-ms")
     long turnTtlMs;
 
     /** A batch settles its own hold; this bounds how long a forgotten one may hold credits. */
     @Inject
-    @ConfigProperty(name = "tollgate.credits.batch-hold-ttl-ms", defaultValue = "604800000")
+    @ConfigProperty(name = "tollgate.credits.batch-hold-ttl-ms")
     long batchTtlMs;
 
     /** When a hold opened now would be swept as abandoned. */

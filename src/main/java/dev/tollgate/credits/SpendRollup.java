@@ -37,7 +37,7 @@ public class SpendRollup {
     Periodic periodic;
 
     @Inject
-    @ConfigProperty(name = "tollgate.credits.spend-rollup-ms", defaultValue = "600000")
+    @ConfigProperty(name = "tollgate.credits.spend-rollup-ms")
     long everyMs;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {

@@ -43,11 +43,11 @@ public class UsageReconciliation {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "tollgate.reconcile.every-ms", defaultValue = "3600000")
+    @ConfigProperty(name = "tollgate.reconcile.every-ms")
     long everyMs;
 
     @Inject
-    @ConfigProperty(name = "tollgate.reconcile.window-ms", defaultValue = "86400000")
+    @ConfigProperty(name = "tollgate.reconcile.window-ms")
     long windowMs;
 
     @Inject

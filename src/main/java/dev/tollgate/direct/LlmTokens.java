@@ -57,15 +57,15 @@ public class LlmTokens {
     Event<AuditEntry> audit;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm-token.ttl-seconds", defaultValue = "300")
+    @ConfigProperty(name = "tollgate.llm-token.ttl-seconds")
     long ttlSeconds;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm-token.issuer", defaultValue = "tollgate")
+    @ConfigProperty(name = "tollgate.llm-token.issuer")
     String issuer;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm-token.audience", defaultValue = "llm-service")
+    @ConfigProperty(name = "tollgate.llm-token.audience")
     String audience;
 
     /** Where browsers reach the LLM service directly (it is private for everything else). */
@@ -74,7 +74,7 @@ public class LlmTokens {
     String directUrl;
 
     @Inject
-    @ConfigProperty(name = "tollgate.chat.default-max-tokens", defaultValue = "512")
+    @ConfigProperty(name = "tollgate.chat.default-max-tokens")
     int defaultMaxTokens;
 
     public Issued issue(Caller caller, UUID sessionId, Integer maxTokens, String requestedModel, String requestId) {

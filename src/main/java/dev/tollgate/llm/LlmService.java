@@ -42,7 +42,7 @@ public class LlmService {
     UsageClient usage;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm.circuit.delay-ms", defaultValue = "10000")
+    @ConfigProperty(name = "tollgate.llm.circuit.delay-ms")
     long circuitDelayMs;
 
     /**

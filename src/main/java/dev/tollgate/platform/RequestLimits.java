@@ -25,11 +25,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class RequestLimits implements ContainerRequestFilter {
 
     @Inject
-    @ConfigProperty(name = "tollgate.http.max-body-bytes", defaultValue = "262144")
+    @ConfigProperty(name = "tollgate.http.max-body-bytes")
     int maxBodyBytes;
 
     @Inject
-    @ConfigProperty(name = "tollgate.http.max-header-bytes", defaultValue = "16384")
+    @ConfigProperty(name = "tollgate.http.max-header-bytes")
     int maxHeaderBytes;
 
     @Override

@@ -33,19 +33,19 @@ public class CompanyLimits {
     Clock clock;
 
     @Inject
-    @ConfigProperty(name = "tollgate.rate.company.requests-per-minute", defaultValue = "3000")
+    @ConfigProperty(name = "tollgate.rate.company.requests-per-minute")
     int companyRequestsPerMinute;
 
     @Inject
-    @ConfigProperty(name = "tollgate.rate.company.max-streams", defaultValue = "500")
+    @ConfigProperty(name = "tollgate.rate.company.max-streams")
     int companyMaxStreams;
 
     @Inject
-    @ConfigProperty(name = "tollgate.rate.user.requests-per-minute", defaultValue = "120")
+    @ConfigProperty(name = "tollgate.rate.user.requests-per-minute")
     int userRequestsPerMinute;
 
     @Inject
-    @ConfigProperty(name = "tollgate.rate.user.max-streams", defaultValue = "5")
+    @ConfigProperty(name = "tollgate.rate.user.max-streams")
     int userMaxStreams;
 
     /**

@@ -46,7 +46,7 @@ public class RateLimits {
 
     /** A stream still counted after this belonged to a server that died. */
     @Inject
-    @ConfigProperty(name = "tollgate.rate.stream-slot-ttl-ms", defaultValue = "900000")
+    @ConfigProperty(name = "tollgate.rate.stream-slot-ttl-ms")
     long slotTtlMs;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {

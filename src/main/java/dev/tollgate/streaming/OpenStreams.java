@@ -37,19 +37,19 @@ public class OpenStreams {
     ManagedExecutorService executor;
 
     @Inject
-    @ConfigProperty(name = "tollgate.stream.max-open", defaultValue = "2000")
+    @ConfigProperty(name = "tollgate.stream.max-open")
     int maxOpen;
 
     @Inject
-    @ConfigProperty(name = "tollgate.stream.heartbeat-ms", defaultValue = "15000")
+    @ConfigProperty(name = "tollgate.stream.heartbeat-ms")
     long heartbeatMs;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm.max-token-gap-ms", defaultValue = "30000")
+    @ConfigProperty(name = "tollgate.llm.max-token-gap-ms")
     long maxGapMs;
 
     @Inject
-    @ConfigProperty(name = "tollgate.stream.tick-ms", defaultValue = "1000")
+    @ConfigProperty(name = "tollgate.stream.tick-ms")
     long tickMs;
 
     private final Set<WatchedStream> open = ConcurrentHashMap.newKeySet();

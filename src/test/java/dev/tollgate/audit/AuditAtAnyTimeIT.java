@@ -22,6 +22,7 @@ import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.RequestIds;
+import dev.tollgate.testing.Archives;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Inject;
@@ -70,6 +71,7 @@ class AuditAtAnyTimeIT {
                         ProblemException.class, Periodic.class, CurrentRequest.class, RequestIds.class,
                         CurrentCaller.class, Caller.class, Policies.class, Rows.class)
                 .addAsResource("META-INF/persistence.xml")
+                .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
 

@@ -19,6 +19,7 @@ import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.RequestIds;
+import dev.tollgate.testing.Archives;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
@@ -53,6 +54,7 @@ class AuditCouplingIT {
                         Periodic.class, CurrentRequest.class, RequestIds.class, CurrentCaller.class, Caller.class,
                         Policies.class, Rows.class)
                 .addAsResource("META-INF/persistence.xml")
+                .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
 

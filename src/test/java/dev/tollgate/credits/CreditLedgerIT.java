@@ -9,16 +9,17 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.platform.Clocks;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.testing.Archives;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalLong;
+import java.util.UUID;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.naming.InitialContext;
-import java.util.UUID;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
 import org.jboss.shrinkwrap.api.ShrinkWrap;
@@ -44,6 +45,7 @@ class CreditLedgerIT {
                 .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class,
                         dev.tollgate.audit.AuditEntry.class, dev.tollgate.audit.AuditEntry.Who.class)
                 .addAsResource("META-INF/persistence.xml")
+                .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
                 .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
     }
 

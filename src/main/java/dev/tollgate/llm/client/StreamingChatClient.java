@@ -37,21 +37,21 @@ public class StreamingChatClient {
     String baseUrl;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm.connect-timeout", defaultValue = "PT2S")
+    @ConfigProperty(name = "tollgate.llm.connect-timeout")
     Duration connectTimeout;
 
     /** A connection that carries nothing for this long is closed (a stream's own gaps are watched for much less). */
     @Inject
-    @ConfigProperty(name = "tollgate.llm.idle-timeout", defaultValue = "PT2M")
+    @ConfigProperty(name = "tollgate.llm.idle-timeout")
     Duration idleTimeout;
 
     @Inject
-    @ConfigProperty(name = "tollgate.llm.stream-threads", defaultValue = "8")
+    @ConfigProperty(name = "tollgate.llm.stream-threads")
     int streamThreads;
 
     /** Open upstream streams are limited by tollgate.stream.max-open; this only bounds the pool. */
     @Inject
-    @ConfigProperty(name = "tollgate.llm.max-connections", defaultValue = "10000")
+    @ConfigProperty(name = "tollgate.llm.max-connections")
     int maxConnections;
 
     /** Threads with the application's context, so what callbacks trigger may use CDI, JPA and JTA. */
