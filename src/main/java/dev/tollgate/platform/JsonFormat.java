@@ -18,8 +18,8 @@ public class JsonFormat implements ContextResolver<Jsonb> {
 
     /**
      * JSON-P, looked up once. {@code Json.createReader} and friends look the provider up on every
-     * call, and under OSGi that first fails a class lookup with an exception: 7 % of Liberty's CPU
-     * in a C=200 benchmark, most of it parsing the LLM service's token events.
+     * call, and under OSGi that first fails a class lookup with an exception, for every token
+     * event parsed.
      */
     public static final JsonProvider JSON = JsonProvider.provider();
 

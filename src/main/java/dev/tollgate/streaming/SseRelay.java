@@ -174,8 +174,8 @@ public final class SseRelay implements TokenSink, WatchedStream {
 
     /**
      * The event with its JSON already written. As an object for JAX-RS to write, each event
-     * cost a lookup of the JSON-B context and a JSON-B serialization: 4 % of the server's CPU
-     * relaying tokens at C=200. The media type picks the writer only; SSE sends none.
+     * cost a lookup of the JSON-B context and a JSON-B serialization, per token. The media type
+     * picks the writer only; SSE sends none.
      */
     private OutboundSseEvent jsonEvent(String name, String id, String json) {
         OutboundSseEvent.Builder builder = sse.newEventBuilder().name(name)

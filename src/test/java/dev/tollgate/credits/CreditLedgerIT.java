@@ -56,9 +56,6 @@ class CreditLedgerIT {
     LedgerQueries queries;
 
     @Inject
-    BatchHolds batches;
-
-    @Inject
     SpendingLimits limits;
 
     @Inject
@@ -176,27 +173,6 @@ class CreditLedgerIT {
         }
         assertEquals(3, held);
         assertEquals(910, ledger.balance(company));
-    }
-
-    @Test
-    void aBatchHoldsForAllItemsCapturesEachOnceAndReleasesTheRest() {
-        String company = "ledger-" + UUID.randomUUID();
-        BatchHolds.Batch batch = new BatchHolds.Batch(UUID.randomUUID(), company, "user-1", "sim-1", 5, 40);
-
-        assertEquals(Hold.HELD, batches.reserve(batch));
-        assertEquals(800, ledger.balance(company));
-        assertTrue(batches.captureItem(batch, 0, 10));
-        assertTrue(batches.captureItem(batch, 1, 100)); // at most the item's share: 40
-        assertFalse(batches.captureItem(batch, 1, 10)); // an item settles once
-        assertEquals(120, batches.releaseRemainder(batch)); // 3 unsettled items of 40
-        assertEquals(0, batches.releaseRemainder(batch));
-        assertFalse(batches.captureItem(batch, 2, 10)); // nothing after the release
-        assertEquals(950, ledger.balance(company));
-        Reservation hold = reservations.page(company, null, 10).get(0);
-        assertEquals(Reservation.Purpose.BATCH, hold.purpose());
-        assertEquals(Reservation.Status.CAPTURED, hold.status());
-        assertEquals(50, hold.captured());
-        assertTrue(queries.balanceMatchesEntries(company));
     }
 
     @Test

@@ -23,9 +23,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * Token streams from the LLM service, read without parking a thread per stream, with Jetty's HTTP
- * client. It replaced the JDK HttpClient: for the same answers it used 0.3 ms of CPU per 3-token
- * answer where the JDK client used 0.7, and its first byte came 0.15 ms after the request where
- * the JDK client's came 0.33 ms after (docs/performance.md, session 7). The MicroProfile REST
+ * client. It replaced the JDK HttpClient, which used more than twice the CPU per answer and took
+ * twice as long to the first byte (docs/performance.md). The MicroProfile REST
  * client's SSE support holds an executor thread per open stream (docs/architecture.md). HTTP/1.1,
  * without compression: tokens must not wait in a decoder's buffer.
  */

@@ -43,7 +43,7 @@ final class UpstreamStream implements TokenStream {
     /**
      * Reads until the first event without leaving Jetty's selector thread: it only parses and
      * completes {@link #started}, which wakes the request thread directly. Each hand-over between
-     * threads costs ≈ 0.2 ms on an idle machine (docs/performance.md, session 7).
+     * threads is a wake-up on the path to the first token.
      */
     private final Runnable readFirstEvent = Invocable.from(Invocable.InvocationType.NON_BLOCKING, () -> pump(false));
     /** Reads on after the first event, on the client's pool; one instance, not one per token read. */
