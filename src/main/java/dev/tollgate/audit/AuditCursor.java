@@ -1,6 +1,7 @@
 package dev.tollgate.audit;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -19,7 +20,7 @@ public record AuditCursor(Instant occurredAt, long id) {
             return new AuditCursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
                     Long.parseLong(parts[2]));
         } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-            throw new ProblemException(400, "Invalid cursor", "The cursor is not one this API handed out.");
+            throw new ProblemException(ProblemType.INVALID_CURSOR, "The cursor is not one this API handed out.");
         }
     }
 }

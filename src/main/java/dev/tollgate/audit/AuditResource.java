@@ -4,6 +4,7 @@ import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.auth.Policies;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -97,7 +98,7 @@ public class AuditResource {
                           @QueryParam("group_by") @DefaultValue("user") String groupBy,
                           @HeaderParam("Accept") String accept) {
         if (!UsageReports.GROUPS.containsKey(groupBy)) {
-            throw new ProblemException(400, "Unknown grouping", "group_by is one of " + UsageReports.GROUPS.keySet() + ".");
+            throw new ProblemException(ProblemType.INVALID_PARAMETER, "group_by is one of " + UsageReports.GROUPS.keySet() + ".");
         }
         AuditFilter filter = filter(from, to, null, null, null, null);
         List<UsageReports.UsageRow> groups = reports.usage(filter, groupBy);
@@ -122,12 +123,12 @@ public class AuditResource {
     private AuditFilter filter(String from, String to, String userId, String action, String outcome, UUID sessionId) {
         Caller auditor = caller.get();
         if (!Policies.mayReadAudit(auditor, auditor.companyId())) {
-            throw new ProblemException(403, "Forbidden", "Audit data is for the company's auditors.");
+            throw new ProblemException(ProblemType.FORBIDDEN, "Audit data is for the company's auditors.");
         }
         Instant start = instant("from", from, Instant.EPOCH);
         Instant end = instant("to", to, Instant.now().plusSeconds(1));
         if (!start.isBefore(end)) {
-            throw new ProblemException(400, "Empty period", "from must be before to.");
+            throw new ProblemException(ProblemType.INVALID_PERIOD, "from must be before to.");
         }
         return new AuditFilter(auditor.companyId(), start, end, userId, action, outcome, sessionId);
     }
@@ -139,7 +140,7 @@ public class AuditResource {
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ProblemException(400, "Invalid " + name, name + " is an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z.");
+            throw new ProblemException(ProblemType.INVALID_PERIOD, name + " is an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z.");
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.tollgate.auth;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import java.util.Set;
@@ -31,7 +32,7 @@ public class CurrentCaller {
     private Caller read() {
         Object company = token.getClaim(companyClaim);
         if (company == null || company.toString().isBlank()) {
-            throw new ProblemException(403, "Company required",
+            throw new ProblemException(ProblemType.COMPANY_REQUIRED,
                     "The token carries no '" + companyClaim + "' claim; Tollgate bills and scopes every call by company.");
         }
         Set<String> groups = token.getGroups() == null ? Set.of() : Set.copyOf(token.getGroups());

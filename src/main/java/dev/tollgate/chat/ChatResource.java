@@ -6,6 +6,7 @@ import dev.tollgate.llm.LlmFailureMapper;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemResponses;
+import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import dev.tollgate.ratelimit.CountedWithStream;
 import jakarta.annotation.security.RolesAllowed;
@@ -80,7 +81,7 @@ public class ChatResource {
         if (cause instanceof LlmException llmFailure) {
             return LlmFailureMapper.response(llmFailure, requestId);
         }
-        return ProblemResponses.of(Problem.of(500, "Internal error",
+        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
                 "Something went wrong on our side. Quote the request id when you report it.", requestId));
     }
 }

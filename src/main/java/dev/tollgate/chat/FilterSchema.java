@@ -2,6 +2,7 @@ package dev.tollgate.chat;
 
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.math.BigDecimal;
@@ -79,7 +80,7 @@ public class FilterSchema {
         private final List<Problem.FieldError> errors;
 
         InvalidFilters(List<Problem.FieldError> errors) {
-            super(422, "Invalid filters", "Some filters are unknown or of the wrong type.");
+            super(ProblemType.INVALID_FILTERS, "Some filters are unknown or of the wrong type.");
             this.errors = errors;
         }
 

@@ -2,6 +2,7 @@ package dev.tollgate.chat;
 
 import dev.tollgate.auth.Caller;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
@@ -15,7 +16,7 @@ record TurnKey(String requestId, String idempotencyKey) {
     static TurnKey of(String requestId, String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200
                 || !idempotencyKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
-            throw new ProblemException(400, "Invalid idempotency key",
+            throw new ProblemException(ProblemType.INVALID_IDEMPOTENCY_KEY,
                     "Idempotency-Key must be 1 to 200 visible ASCII characters.");
         }
         return new TurnKey(requestId, idempotencyKey);

@@ -2,6 +2,7 @@ package dev.tollgate.credits;
 
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -75,7 +76,7 @@ public class CreditsAdminResource {
     @Path("reconciliation")
     public Reconciled lastReconciliation() {
         return reconciliation.last().map(Reconciled::of).orElseThrow(() ->
-                new ProblemException(404, "No reconciliation yet", "No reconciliation has run on this ledger yet."));
+                new ProblemException(ProblemType.NO_RECONCILIATION, "No reconciliation has run on this ledger yet."));
     }
 
     /** Reconciles now instead of waiting for the schedule. */
@@ -95,7 +96,7 @@ public class CreditsAdminResource {
             content = @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = Granted.class)))
     public Response grant(@Valid @NotNull GrantRequest body, @HeaderParam("Idempotency-Key") String key) {
         if (key == null || key.isBlank() || key.length() > 200) {
-            throw new ProblemException(400, "Idempotency key required",
+            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_REQUIRED,
                     "Send an Idempotency-Key header (at most 200 characters) so a retried grant books once.");
         }
         boolean booked = ledger.grant(body.companyId(), body.credits(), key, caller.get().userId());
@@ -128,7 +129,7 @@ public class CreditsAdminResource {
         try {
             return Reservation.Status.valueOf(status.toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new ProblemException(400, "Unknown reservation status",
+            throw new ProblemException(ProblemType.INVALID_PARAMETER,
                     "status is one of open, captured, released, expired.");
         }
     }

@@ -1,6 +1,7 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import java.util.function.LongSupplier;
 
 /** The outcome of asking for a hold. Refusals are answers, not exceptions: nothing is rolled back. */
@@ -19,14 +20,14 @@ public enum Hold {
      */
     public void orRefuse(LongSupplier balance, long required) {
         if (this == SPENT) {
-            throw new ProblemException(409, "Idempotency key spent",
+            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_SPENT,
                     "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
         }
         if (this == INSUFFICIENT_CREDITS) {
             throw new InsufficientCredits(balance.getAsLong(), required);
         }
         if (!held()) {
-            throw new ProblemException(402, "Spending limit reached", "This request needs " + required
+            throw new ProblemException(ProblemType.SPENDING_LIMIT_REACHED, "This request needs " + required
                     + " credits, more than is left of your " + (this == DAILY_LIMIT ? "daily" : "monthly")
                     + " spending limit.");
         }

@@ -1,9 +1,10 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.auth.Caller;
-import dev.tollgate.auth.Policies;
 import dev.tollgate.auth.CurrentCaller;
+import dev.tollgate.auth.Policies;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -55,7 +56,7 @@ public class LedgerResource {
     public Response csv(@QueryParam("from") String from, @QueryParam("to") String to) {
         Caller who = caller.get();
         if (!wholeCompany(who)) {
-            throw new ProblemException(403, "Forbidden", "The CSV export of a company's ledger is for company and billing admins.");
+            throw new ProblemException(ProblemType.FORBIDDEN, "The CSV export of a company's ledger is for company and billing admins.");
         }
         Instant start = instant(from, "from");
         Instant end = instant(to, "to");
@@ -78,18 +79,18 @@ public class LedgerResource {
         try {
             return Long.parseLong(cursor);
         } catch (NumberFormatException e) {
-            throw new ProblemException(400, "Invalid cursor", "The cursor is not one this API handed out.");
+            throw new ProblemException(ProblemType.INVALID_CURSOR, "The cursor is not one this API handed out.");
         }
     }
 
     private static Instant instant(String value, String name) {
         if (value == null) {
-            throw new ProblemException(400, "Period required", "Give 'from' and 'to' as ISO-8601 instants.");
+            throw new ProblemException(ProblemType.INVALID_PERIOD, "Give 'from' and 'to' as ISO-8601 instants.");
         }
         try {
             return Instant.parse(value);
         } catch (DateTimeParseException e) {
-            throw new ProblemException(400, "Invalid " + name, "'" + name + "' must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z.");
+            throw new ProblemException(ProblemType.INVALID_PERIOD, "'" + name + "' must be an ISO-8601 instant, e.g. 2026-11-01T00:00:00Z.");
         }
     }
 }

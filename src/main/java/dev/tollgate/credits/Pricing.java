@@ -2,6 +2,7 @@ package dev.tollgate.credits;
 
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -73,7 +74,7 @@ public class Pricing {
         private final String model;
 
         UnpricedModel(String model, java.util.Set<String> known) {
-            super(422, "Unpriced model", "There is no price for model '" + model + "'; priced models: " + known + ".");
+            super(ProblemType.UNPRICED_MODEL, "There is no price for model '" + model + "'; priced models: " + known + ".");
             this.model = model;
         }
 

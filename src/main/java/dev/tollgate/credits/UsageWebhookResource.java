@@ -3,6 +3,7 @@ package dev.tollgate.credits;
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.JsonTypes;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.annotation.security.PermitAll;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -72,14 +73,14 @@ public class UsageWebhookResource {
         try {
             event = JsonTypes.read(body, UsageEvent.class, JsonFormat.JSONB);
         } catch (JsonbException e) {
-            throw new ProblemException(400, "Malformed body", "The usage event is not valid JSON of the expected shape.");
+            throw new ProblemException(ProblemType.MALFORMED_BODY, "The usage event is not valid JSON of the expected shape.");
         }
         if (event == null || blank(event.eventId()) || blank(event.companyId()) || event.promptTokens() == null
                 || event.completionTokens() == null || event.promptTokens() < 0 || event.completionTokens() < 0
                 || event.eventId().length() > 200 || event.companyId().length() > 255
                 || (event.userId() != null && event.userId().length() > 255)
                 || (event.requestId() != null && event.requestId().length() > 64)) {
-            throw new ProblemException(422, "Invalid usage event",
+            throw new ProblemException(ProblemType.INVALID_USAGE_EVENT,
                     "event_id, company_id and non-negative prompt_tokens and completion_tokens are required.");
         }
         return event;

@@ -1,6 +1,7 @@
 package dev.tollgate.credits;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -29,7 +30,7 @@ public class WebhookSignature {
 
     void verify(String timestamp, String body, String signature) {
         if (secret.isEmpty() || secret.get().isBlank()) {
-            throw new ProblemException(503, "Webhooks not configured", "TOLLGATE_WEBHOOK_SECRET is not set on this server.");
+            throw new ProblemException(ProblemType.WEBHOOKS_NOT_CONFIGURED, "TOLLGATE_WEBHOOK_SECRET is not set on this server.");
         }
         long sentAt;
         try {
@@ -58,6 +59,6 @@ public class WebhookSignature {
     }
 
     private static ProblemException unauthorized(String detail) {
-        return new ProblemException(401, "Invalid webhook signature", detail);
+        return new ProblemException(ProblemType.INVALID_WEBHOOK_SIGNATURE, detail);
     }
 }

@@ -13,6 +13,7 @@ import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -78,7 +79,7 @@ public class LlmTokens {
     int defaultMaxTokens;
 
     public Issued issue(Caller caller, UUID sessionId, Integer maxTokens, String requestedModel, String requestId) {
-        SigningKeys.Key key = keys.signing().orElseThrow(() -> new ProblemException(503, "Direct access not configured",
+        SigningKeys.Key key = keys.signing().orElseThrow(() -> new ProblemException(ProblemType.DIRECT_ACCESS_NOT_CONFIGURED,
                 "This server has no signing key for LLM tokens (TOLLGATE_LLM_TOKEN_KEYSTORE)."));
         sessions.owned(caller, sessionId);
         String model = pricing.model(requestedModel);

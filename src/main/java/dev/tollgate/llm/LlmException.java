@@ -1,5 +1,6 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.platform.ProblemType;
 import java.time.Duration;
 
 /** A failure of the LLM service, already classified at the client edge. */
@@ -17,9 +18,16 @@ public abstract class LlmException extends RuntimeException {
         return retryAfter;
     }
 
+    /** What kind of failure this is, in the one vocabulary of errors. */
+    public abstract ProblemType type();
+
     /** A short, stable code for error events and audit records. */
-    public abstract String code();
+    public String code() {
+        return type().code();
+    }
 
     /** The HTTP status the client gets when this happens before the first token. */
-    public abstract int status();
+    public int status() {
+        return type().status();
+    }
 }

@@ -22,16 +22,7 @@ public class LlmFailureMapper implements ExceptionMapper<LlmException> {
 
     /** Also used where an answer fails off the request thread, without a mapper at hand. */
     public static Response response(LlmException e, String requestId) {
-        Problem problem = Problem.of(e.status(), title(e), e.getMessage(), requestId);
+        Problem problem = Problem.of(e.type(), e.getMessage(), requestId);
         return ProblemResponses.of(e.retryAfter() == null ? problem : problem.withRetryAfterMs(e.retryAfter().toMillis()));
-    }
-
-    private static String title(LlmException e) {
-        return switch (e.status()) {
-            case 429 -> "LLM service busy";
-            case 504 -> "LLM service timeout";
-            case 502 -> "LLM service session lost";
-            default -> "LLM service unavailable";
-        };
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.platform.ProblemType;
 import java.time.Duration;
 
 /** The LLM service is overloaded. */
@@ -10,12 +11,7 @@ public class LlmRateLimited extends LlmException {
     }
 
     @Override
-    public String code() {
-        return "llm_rate_limited";
-    }
-
-    @Override
-    public int status() {
-        return 429;
+    public ProblemType type() {
+        return ProblemType.LLM_RATE_LIMITED;
     }
 }

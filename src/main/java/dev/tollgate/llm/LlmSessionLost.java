@@ -1,5 +1,6 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.platform.ProblemType;
 import java.time.Duration;
 
 /** The LLM service does not know this session. */
@@ -10,12 +11,7 @@ public class LlmSessionLost extends LlmException {
     }
 
     @Override
-    public String code() {
-        return "llm_session_not_found";
-    }
-
-    @Override
-    public int status() {
-        return 502;
+    public ProblemType type() {
+        return ProblemType.LLM_SESSION_NOT_FOUND;
     }
 }

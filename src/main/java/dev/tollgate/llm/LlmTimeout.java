@@ -1,5 +1,6 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.platform.ProblemType;
 import java.time.Duration;
 
 /** The LLM service did not answer in time. */
@@ -10,12 +11,7 @@ public class LlmTimeout extends LlmException {
     }
 
     @Override
-    public String code() {
-        return "llm_timeout";
-    }
-
-    @Override
-    public int status() {
-        return 504;
+    public ProblemType type() {
+        return ProblemType.LLM_TIMEOUT;
     }
 }

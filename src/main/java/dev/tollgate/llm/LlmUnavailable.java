@@ -1,5 +1,6 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.platform.ProblemType;
 import java.time.Duration;
 
 /** The LLM service failed or could not be reached. */
@@ -10,12 +11,7 @@ public class LlmUnavailable extends LlmException {
     }
 
     @Override
-    public String code() {
-        return "llm_unavailable";
-    }
-
-    @Override
-    public int status() {
-        return 503;
+    public ProblemType type() {
+        return ProblemType.LLM_UNAVAILABLE;
     }
 }

@@ -23,7 +23,7 @@ public class ConstraintViolationMapper implements ExceptionMapper<ConstraintViol
                 .map(v -> new Problem.FieldError(field(v), v.getMessage()))
                 .sorted(Comparator.comparing(Problem.FieldError::field))
                 .toList();
-        return ProblemResponses.of(Problem.of(400, "Invalid request", "The request has invalid fields.", request.id())
+        return ProblemResponses.of(Problem.of(ProblemType.INVALID_REQUEST, "The request has invalid fields.", request.id())
                 .withErrors(errors));
     }
 

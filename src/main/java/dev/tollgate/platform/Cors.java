@@ -65,7 +65,7 @@ public class Cors extends HttpFilter {
             response.setStatus(403);
             response.setContentType(Problem.MEDIA_TYPE);
             response.setHeader(RequestIds.HEADER, requestId);
-            response.getWriter().write(JsonFormat.JSONB.toJson(Problem.of(403, "Origin not allowed",
+            response.getWriter().write(JsonFormat.JSONB.toJson(Problem.of(ProblemType.ORIGIN_NOT_ALLOWED,
                     "Cross-origin requests are accepted from the configured frontends only.", requestId)));
         }
     }

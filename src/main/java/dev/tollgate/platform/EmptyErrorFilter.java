@@ -24,7 +24,7 @@ public class EmptyErrorFilter implements ContainerResponseFilter {
         }
         Object id = request.getProperty(RequestIds.ATTRIBUTE);
         String requestId = id != null ? id.toString() : RequestIds.keepOrCreate(null);
-        Problem problem = Problem.of(status, response.getStatusInfo().getReasonPhrase(), detail(status), requestId);
+        Problem problem = Problem.of(ProblemType.ofStatus(status), status, detail(status), requestId);
         response.setEntity(problem, null, MediaType.valueOf(Problem.MEDIA_TYPE));
     }
 

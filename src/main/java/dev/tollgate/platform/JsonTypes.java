@@ -34,7 +34,7 @@ public final class JsonTypes {
         try (JsonReader reader = JsonFormat.JSON.createReader(new StringReader(body))) {
             value = reader.readValue();
         } catch (JsonException e) {
-            throw new ProblemException(400, "Malformed body", "The request body is not valid JSON.");
+            throw new ProblemException(ProblemType.MALFORMED_BODY, "The request body is not valid JSON.");
         }
         List<Problem.FieldError> errors = new ArrayList<>();
         check(value, type, "body", errors);
@@ -131,7 +131,7 @@ public final class JsonTypes {
         private final List<Problem.FieldError> errors;
 
         WrongTypes(List<Problem.FieldError> errors) {
-            super(400, "Invalid request", "The request has fields of the wrong type: "
+            super(ProblemType.INVALID_REQUEST, "The request has fields of the wrong type: "
                     + String.join(", ", errors.stream().map(e -> e.field() + " " + e.message()).toList()) + ".");
             this.errors = List.copyOf(errors);
         }

@@ -31,6 +31,6 @@ public class MalformedJsonMapper implements ExceptionMapper<JsonbException> {
                 break;
             }
         }
-        return ProblemResponses.of(Problem.of(400, "Malformed body", detail, request.id()));
+        return ProblemResponses.of(Problem.of(ProblemType.MALFORMED_BODY, detail, request.id()));
     }
 }

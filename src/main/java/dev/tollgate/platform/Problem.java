@@ -14,8 +14,13 @@ public record Problem(String type, String title, int status, String detail, Stri
     public record FieldError(String field, String message) {
     }
 
-    public static Problem of(int status, String title, String detail, String requestId) {
-        return new Problem(typeFor(title), title, status, detail, requestId, null, null, null, null);
+    public static Problem of(ProblemType type, String detail, String requestId) {
+        return of(type, type.status(), detail, requestId);
+    }
+
+    /** For {@link ProblemType#REFUSED}: a status the container chose. */
+    public static Problem of(ProblemType type, int status, String detail, String requestId) {
+        return new Problem(type.uri(), type.title(), status, detail, requestId, null, null, null, null);
     }
 
     public Problem withErrors(List<FieldError> fieldErrors) {
@@ -28,9 +33,5 @@ public record Problem(String type, String title, int status, String detail, Stri
 
     public Problem withRetryAfterMs(Long millis) {
         return new Problem(type, title, status, detail, requestId, errors, balance, required, millis);
-    }
-
-    private static String typeFor(String title) {
-        return "https://tollgate.dev/problems/" + title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
     }
 }

@@ -8,27 +8,25 @@ import java.time.Duration;
  */
 public class ProblemException extends RuntimeException {
 
-    private final int status;
-    private final String title;
+    private final ProblemType type;
     private final Duration retryAfter;
 
-    public ProblemException(int status, String title, String detail) {
-        this(status, title, detail, null);
+    public ProblemException(ProblemType type, String detail) {
+        this(type, detail, null);
     }
 
-    public ProblemException(int status, String title, String detail, Duration retryAfter) {
+    public ProblemException(ProblemType type, String detail, Duration retryAfter) {
         super(detail);
-        this.status = status;
-        this.title = title;
+        this.type = type;
         this.retryAfter = retryAfter;
     }
 
-    public int status() {
-        return status;
+    public ProblemType type() {
+        return type;
     }
 
-    public String title() {
-        return title;
+    public int status() {
+        return type.status();
     }
 
     public Duration retryAfter() {
@@ -37,7 +35,7 @@ public class ProblemException extends RuntimeException {
 
     /** Subclasses add fields (balance, field errors) to the problem they become. */
     public Problem toProblem(String requestId) {
-        Problem problem = Problem.of(status, title, getMessage(), requestId);
+        Problem problem = Problem.of(type, getMessage(), requestId);
         return retryAfter == null ? problem : problem.withRetryAfterMs(retryAfter.toMillis());
     }
 }

@@ -36,13 +36,13 @@ public class RequestLimits implements ContainerRequestFilter {
     public void filter(ContainerRequestContext request) throws IOException {
         String requestId = (String) request.getProperty(RequestIds.ATTRIBUTE);
         if (headerBytes(request.getHeaders()) > maxHeaderBytes) {
-            request.abortWith(ProblemResponses.of(Problem.of(431, "Headers too large",
+            request.abortWith(ProblemResponses.of(Problem.of(ProblemType.HEADERS_TOO_LARGE,
                     "The request's headers exceed " + maxHeaderBytes + " bytes.", requestId)));
             return;
         }
         int length = request.getLength();
         if (length > maxBodyBytes || (length < 0 && request.hasEntity() && !fitsWhenRead(request))) {
-            request.abortWith(ProblemResponses.of(Problem.of(413, "Body too large",
+            request.abortWith(ProblemResponses.of(Problem.of(ProblemType.BODY_TOO_LARGE,
                     "The request body exceeds " + maxBodyBytes + " bytes.", requestId)));
         }
     }

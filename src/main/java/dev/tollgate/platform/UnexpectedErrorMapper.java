@@ -20,7 +20,7 @@ public class UnexpectedErrorMapper implements ExceptionMapper<Throwable> {
     public Response toResponse(Throwable e) {
         String id = request.id();
         LOG.log(Level.SEVERE, "Unexpected failure in request " + id, e);
-        return ProblemResponses.of(Problem.of(500, "Internal error",
+        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
                 "Something went wrong on our side. Quote the request id when you report it.", id));
     }
 }

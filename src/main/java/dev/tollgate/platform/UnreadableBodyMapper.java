@@ -15,7 +15,7 @@ public class UnreadableBodyMapper implements ExceptionMapper<ProcessingException
 
     @Override
     public Response toResponse(ProcessingException e) {
-        return ProblemResponses.of(Problem.of(400, "Malformed body",
+        return ProblemResponses.of(Problem.of(ProblemType.MALFORMED_BODY,
                 "The request body is not valid JSON of the expected shape.", request.id()));
     }
 }

@@ -22,6 +22,7 @@ public class WebApplicationExceptionMapper implements ExceptionMapper<WebApplica
             case 406, 415 -> "This media type is not supported here.";
             default -> status.getStatusCode() >= 500 ? "The server could not complete the request." : e.getMessage();
         };
-        return ProblemResponses.of(Problem.of(status.getStatusCode(), status.getReasonPhrase(), detail, request.id()));
+        return ProblemResponses.of(Problem.of(ProblemType.ofStatus(status.getStatusCode()), status.getStatusCode(), detail,
+                request.id()));
     }
 }

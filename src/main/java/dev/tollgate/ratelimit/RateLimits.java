@@ -1,8 +1,9 @@
 package dev.tollgate.ratelimit;
 
 import dev.tollgate.auth.Caller;
-import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.Periodic;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
@@ -165,6 +166,6 @@ public class RateLimits {
     }
 
     private static ProblemException tooMany(String detail, Duration retryAfter) {
-        return new ProblemException(429, "Rate limit reached", detail, retryAfter);
+        return new ProblemException(ProblemType.RATE_LIMITED, detail, retryAfter);
     }
 }

@@ -5,6 +5,7 @@ import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.Policies;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -64,7 +65,7 @@ public class SessionMirror {
 
     /** Someone else's session, or none: the caller is told it does not exist either way. */
     public static ProblemException notFound(UUID sessionId) {
-        return new ProblemException(404, "Session not found", "No session " + sessionId + " for this caller.");
+        return new ProblemException(ProblemType.SESSION_NOT_FOUND, "No session " + sessionId + " for this caller.");
     }
 
     /** The caller's sessions, newest first. */
@@ -77,7 +78,7 @@ public class SessionMirror {
     @Transactional
     public SessionPage companyPage(Caller admin, String cursor, int limit) {
         if (!Policies.mayListCompanySessions(admin)) {
-            throw new ProblemException(403, "Forbidden", "Listing a company's sessions is for its company admins.");
+            throw new ProblemException(ProblemType.FORBIDDEN, "Listing a company's sessions is for its company admins.");
         }
         return page(admin.companyId(), null, cursor, limit);
     }

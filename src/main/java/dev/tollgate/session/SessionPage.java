@@ -1,6 +1,7 @@
 package dev.tollgate.session;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Base64;
@@ -24,7 +25,7 @@ public record SessionPage(List<SessionView> items, String nextCursor) {
                 return new Cursor(Instant.ofEpochSecond(Long.parseLong(parts[0]), Long.parseLong(parts[1])),
                         UUID.fromString(parts[2]));
             } catch (IllegalArgumentException | ArrayIndexOutOfBoundsException e) {
-                throw new ProblemException(400, "Invalid cursor", "The cursor is not one this API handed out.");
+                throw new ProblemException(ProblemType.INVALID_CURSOR, "The cursor is not one this API handed out.");
             }
         }
     }

@@ -1,6 +1,7 @@
 package dev.tollgate.streaming;
 
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -64,7 +65,7 @@ public class OpenStreams {
     /** A place for one more stream, or 503 with retry advice when the server is full. */
     public Admission admit() {
         if (!permits.tryAcquire()) {
-            throw new ProblemException(503, "Too many open streams",
+            throw new ProblemException(ProblemType.TOO_MANY_OPEN_STREAMS,
                     "This server has " + maxOpen + " answers streaming; try again shortly.", Duration.ofSeconds(2));
         }
         return new Admission();

@@ -7,6 +7,7 @@ import dev.tollgate.llm.TokenSink;
 import dev.tollgate.llm.TokenStream;
 import dev.tollgate.llm.Usage;
 import dev.tollgate.platform.JsonFormat;
+import dev.tollgate.platform.ProblemType;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.sse.OutboundSseEvent;
 import jakarta.ws.rs.sse.Sse;
@@ -95,14 +96,15 @@ public final class SseRelay implements TokenSink, WatchedStream {
     @Override
     public void upstreamStalled() {
         cancelUpstream();
-        endWithError(new LlmTimeout("The LLM service stopped sending tokens", Duration.ofSeconds(1)), "llm_timeout");
+        endWithError(new LlmTimeout("The LLM service stopped sending tokens", Duration.ofSeconds(1)),
+                ProblemType.LLM_TIMEOUT.code());
     }
 
     @Override
     public void serverShutdown() {
         cancelUpstream();
         endWithError(new LlmUnavailable("This server is shutting down; retry the request", Duration.ofSeconds(1)),
-                "server_shutdown");
+                ProblemType.SERVER_SHUTDOWN.code());
     }
 
     @Override

@@ -21,6 +21,7 @@ import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import dev.tollgate.testing.Archives;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -68,7 +69,8 @@ class AuditAtAnyTimeIT {
                         AuditRows.Timed.class, AuditVerifier.class, AuditVerifier.Verdict.class,
                         AuditVerifier.Broken.class, AuditChain.class, AuditSealer.class)
                 .addClasses(MovableClock.class, JsonFormat.class, Problem.class, Problem.FieldError.class,
-                        ProblemException.class, Periodic.class, CurrentRequest.class, RequestIds.class,
+                        ProblemException.class, ProblemType.class, Periodic.class, CurrentRequest.class,
+                        RequestIds.class,
                         CurrentCaller.class, Caller.class, Policies.class, Rows.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")

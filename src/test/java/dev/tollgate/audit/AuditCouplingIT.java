@@ -18,6 +18,7 @@ import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import dev.tollgate.testing.Archives;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -51,6 +52,7 @@ class AuditCouplingIT {
                 .addClasses(AuditEntry.class, AuditEntry.Who.class, AuditRecorder.class, AuditRows.class,
                         AuditRows.Timed.class)
                 .addClasses(Clocks.class, JsonFormat.class, Problem.class, Problem.FieldError.class, ProblemException.class,
+                        ProblemType.class,
                         Periodic.class, CurrentRequest.class, RequestIds.class, CurrentCaller.class, Caller.class,
                         Policies.class, Rows.class)
                 .addAsResource("META-INF/persistence.xml")

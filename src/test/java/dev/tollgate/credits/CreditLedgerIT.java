@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.platform.Clocks;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
 import dev.tollgate.testing.Archives;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
@@ -43,6 +44,7 @@ class CreditLedgerIT {
                 .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
                         LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
                 .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class,
+                        ProblemType.class,
                         dev.tollgate.audit.AuditEntry.class, dev.tollgate.audit.AuditEntry.Who.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
