@@ -78,23 +78,21 @@ public class AuditVerifier {
     }
 
     private static String hashAt(Connection connection, String companyId, long seq) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "select hash from audit_event where company_id = ? and chain_seq = ?")) {
+        return first(connection, "select hash from audit_event where company_id = ? and chain_seq = ?", companyId, seq);
+    }
+
+    /** Whether retention dropped the row before this place of the chain (db/R__audit_partitions.sql). */
+    private static boolean droppedBefore(Connection connection, String companyId, long seq) throws SQLException {
+        return first(connection, "select 'gap' from audit_chain_gap where chain_key = ? and chain_seq = ?", companyId, seq)
+                != null;
+    }
+
+    private static String first(Connection connection, String sql, String companyId, long seq) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(sql)) {
             select.setString(1, companyId);
             select.setLong(2, seq);
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? row.getString(1) : null;
-            }
-        }
-    }
-
-    private static boolean droppedBefore(Connection connection, String companyId, long seq) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "select 1 from audit_chain_gap where chain_key = ? and chain_seq = ?")) {
-            select.setString(1, companyId);
-            select.setLong(2, seq);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next();
             }
         }
     }

@@ -8,20 +8,11 @@ import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.auth.Policies;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
-import dev.tollgate.credits.CreditsAdminResource;
-import dev.tollgate.credits.CreditsResource;
 import dev.tollgate.credits.Hold;
 import dev.tollgate.credits.LedgerQueries;
-import dev.tollgate.credits.LedgerResource;
-import dev.tollgate.credits.LimitsResource;
-import dev.tollgate.credits.UsageReconciliation;
-import dev.tollgate.credits.UsageWebhookResource;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
-import dev.tollgate.platform.Problem;
-import dev.tollgate.platform.ProblemException;
-import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import dev.tollgate.testing.Archives;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -44,8 +35,6 @@ import java.util.UUID;
 import javax.naming.InitialContext;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -61,20 +50,11 @@ class AuditAtAnyTimeIT {
 
     @Deployment
     static WebArchive deployment() {
-        return ShrinkWrap.create(WebArchive.class, "audit-any-time-it.war")
-                .addPackage(CreditLedger.class.getPackage())
-                .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
-                        LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
-                .addClasses(AuditEntry.class, AuditEntry.Who.class, AuditRecorder.class, AuditRows.class,
-                        AuditRows.Timed.class, AuditVerifier.class, AuditVerifier.Verdict.class,
-                        AuditVerifier.Broken.class, AuditChain.class, AuditSealer.class)
-                .addClasses(MovableClock.class, JsonFormat.class, Problem.class, Problem.FieldError.class,
-                        ProblemException.class, ProblemType.class, Periodic.class, CurrentRequest.class,
-                        RequestIds.class,
-                        CurrentCaller.class, Caller.class, Policies.class, Rows.class)
-                .addAsResource("META-INF/persistence.xml")
-                .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        return Archives.ledger("audit-any-time-it.war")
+                .addClasses(AuditRecorder.class, AuditRows.class, AuditRows.Timed.class, AuditVerifier.class,
+                        AuditVerifier.Verdict.class, AuditVerifier.Broken.class, AuditChain.class, AuditSealer.class)
+                .addClasses(MovableClock.class, JsonFormat.class, Periodic.class, CurrentRequest.class, RequestIds.class,
+                        CurrentCaller.class, Caller.class, Policies.class, Rows.class);
     }
 
     /** The application's clock, moved by the test (in place of the system clock of platform.Clocks). */

@@ -6,19 +6,10 @@ import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.auth.Policies;
 import dev.tollgate.credits.CreditLedger;
-import dev.tollgate.credits.CreditsAdminResource;
-import dev.tollgate.credits.CreditsResource;
-import dev.tollgate.credits.LedgerResource;
-import dev.tollgate.credits.LimitsResource;
-import dev.tollgate.credits.UsageReconciliation;
-import dev.tollgate.credits.UsageWebhookResource;
 import dev.tollgate.platform.Clocks;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
-import dev.tollgate.platform.Problem;
-import dev.tollgate.platform.ProblemException;
-import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import dev.tollgate.testing.Archives;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,8 +21,6 @@ import java.util.UUID;
 import javax.naming.InitialContext;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -45,19 +34,10 @@ class AuditCouplingIT {
 
     @Deployment
     static WebArchive deployment() {
-        return ShrinkWrap.create(WebArchive.class, "audit-coupling-it.war")
-                .addPackage(CreditLedger.class.getPackage())
-                .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
-                        LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
-                .addClasses(AuditEntry.class, AuditEntry.Who.class, AuditRecorder.class, AuditRows.class,
-                        AuditRows.Timed.class)
-                .addClasses(Clocks.class, JsonFormat.class, Problem.class, Problem.FieldError.class, ProblemException.class,
-                        ProblemType.class,
-                        Periodic.class, CurrentRequest.class, RequestIds.class, CurrentCaller.class, Caller.class,
-                        Policies.class, Rows.class)
-                .addAsResource("META-INF/persistence.xml")
-                .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        return Archives.ledger("audit-coupling-it.war")
+                .addClasses(AuditRecorder.class, AuditRows.class, AuditRows.Timed.class)
+                .addClasses(Clocks.class, JsonFormat.class, Periodic.class, CurrentRequest.class, RequestIds.class,
+                        CurrentCaller.class, Caller.class, Policies.class, Rows.class);
     }
 
     @Inject

@@ -7,9 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.tollgate.platform.Clocks;
-import dev.tollgate.platform.Problem;
-import dev.tollgate.platform.ProblemException;
-import dev.tollgate.platform.ProblemType;
 import dev.tollgate.testing.Archives;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.inject.Inject;
@@ -23,8 +20,6 @@ import java.util.concurrent.TimeUnit;
 import javax.naming.InitialContext;
 import org.jboss.arquillian.container.test.api.Deployment;
 import org.jboss.arquillian.junit5.ArquillianExtension;
-import org.jboss.shrinkwrap.api.ShrinkWrap;
-import org.jboss.shrinkwrap.api.asset.EmptyAsset;
 import org.jboss.shrinkwrap.api.spec.WebArchive;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,17 +33,7 @@ class CreditLedgerIT {
 
     @Deployment
     static WebArchive deployment() {
-        return ShrinkWrap.create(WebArchive.class, "credit-ledger-it.war")
-                .addPackage(CreditLedger.class.getPackage())
-                // the ledger itself: leave out the package's HTTP edge and its LLM-facing job
-                .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
-                        LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
-                .addClasses(Clocks.class, Problem.class, Problem.FieldError.class, ProblemException.class,
-                        ProblemType.class,
-                        dev.tollgate.audit.AuditEntry.class, dev.tollgate.audit.AuditEntry.Who.class)
-                .addAsResource("META-INF/persistence.xml")
-                .addAsResource(Archives.config(), "META-INF/microprofile-config.properties")
-                .addAsWebInfResource(EmptyAsset.INSTANCE, "beans.xml");
+        return Archives.ledger("credit-ledger-it.war").addClasses(Clocks.class);
     }
 
     @Inject
