@@ -6,17 +6,19 @@
 -- Before rows leave for good, their successors in the chain are recorded in audit_chain_gap.
 -- Returns one line per thing done, for the log.
 
--- Records the chain places whose predecessor is among the rows of [p_from, p_to).
+-- Records the chain places whose predecessor is among the rows of [p_from, p_to): for each
+-- company, every sealed row there whose successor in the chain is not there too. One sort of the
+-- rows that leave, however many there are.
 CREATE OR REPLACE FUNCTION tollgate_audit_gaps(p_from TIMESTAMPTZ, p_to TIMESTAMPTZ)
     RETURNS VOID
     LANGUAGE sql AS $$
     INSERT INTO audit_chain_gap (chain_key, chain_seq)
-    SELECT coalesce(d.company_id, ''), d.chain_seq + 1
-    FROM audit_event d
-    WHERE d.occurred_at >= p_from AND d.occurred_at < p_to AND d.chain_seq IS NOT NULL
-      AND NOT EXISTS (SELECT 1 FROM audit_event n
-                      WHERE coalesce(n.company_id, '') = coalesce(d.company_id, '') AND n.chain_seq = d.chain_seq + 1
-                        AND n.occurred_at >= p_from AND n.occurred_at < p_to)
+    SELECT chain_key, chain_seq + 1
+    FROM (SELECT coalesce(company_id, '') AS chain_key, chain_seq,
+                 lead(chain_seq) OVER (PARTITION BY coalesce(company_id, '') ORDER BY chain_seq) AS next_seq
+          FROM audit_event
+          WHERE occurred_at >= p_from AND occurred_at < p_to AND chain_seq IS NOT NULL) leaving
+    WHERE next_seq IS DISTINCT FROM chain_seq + 1
     ON CONFLICT DO NOTHING;
 $$;
 

@@ -25,6 +25,18 @@ import java.util.Map;
  */
 public final class JsonTypes {
 
+    /** Each record's components with their wire names, looked up once per class. */
+    private static final ClassValue<Map<String, Type>> FIELDS = new ClassValue<>() {
+        @Override
+        protected Map<String, Type> computeValue(Class<?> record) {
+            Map<String, Type> fields = new java.util.LinkedHashMap<>();
+            for (RecordComponent component : record.getRecordComponents()) {
+                fields.put(JsonNames.snake(component.getName()), component.getGenericType());
+            }
+            return fields;
+        }
+    };
+
     private JsonTypes() {
     }
 
@@ -68,12 +80,11 @@ public final class JsonTypes {
         }
         if (raw.isRecord()) {
             JsonObject object = value.asJsonObject();
-            for (RecordComponent component : raw.getRecordComponents()) {
-                String name = JsonNames.snake(component.getName());
+            FIELDS.get(raw).forEach((name, declared) -> {
                 if (object.containsKey(name)) {
-                    check(object.get(name), component.getGenericType(), name, errors);
+                    check(object.get(name), declared, name, errors);
                 }
-            }
+            });
         } else if (Collection.class.isAssignableFrom(raw)) {
             Type element = argument(type, 0);
             JsonArray array = value.asJsonArray();
