@@ -15,6 +15,7 @@ import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +30,7 @@ public final class JsonTypes {
     private static final ClassValue<Map<String, Type>> FIELDS = new ClassValue<>() {
         @Override
         protected Map<String, Type> computeValue(Class<?> record) {
-            Map<String, Type> fields = new java.util.LinkedHashMap<>();
+            Map<String, Type> fields = new LinkedHashMap<>();
             for (RecordComponent component : record.getRecordComponents()) {
                 fields.put(JsonNames.snake(component.getName()), component.getGenericType());
             }
@@ -49,7 +50,7 @@ public final class JsonTypes {
             throw new ProblemException(ProblemType.MALFORMED_BODY, "The request body is not valid JSON.");
         }
         List<Problem.FieldError> errors = new ArrayList<>();
-        check(value, type, "body", errors);
+        check(value, type, "", errors);
         if (!errors.isEmpty()) {
             throw new WrongTypes(errors);
         }
@@ -60,7 +61,7 @@ public final class JsonTypes {
         Class<?> raw = raw(type);
         if (value.getValueType() == JsonValue.ValueType.NULL) {
             if (raw.isPrimitive()) {
-                errors.add(new Problem.FieldError(field, "must not be null"));
+                errors.add(new Problem.FieldError(field.isEmpty() ? "body" : field, "must not be null"));
             }
             return;
         }
@@ -75,14 +76,14 @@ public final class JsonTypes {
             default -> true;
         };
         if (!fits) {
-            errors.add(new Problem.FieldError(field, "must be " + expected));
+            errors.add(new Problem.FieldError(field.isEmpty() ? "body" : field, "must be " + expected));
             return;
         }
         if (raw.isRecord()) {
             JsonObject object = value.asJsonObject();
             FIELDS.get(raw).forEach((name, declared) -> {
                 if (object.containsKey(name)) {
-                    check(object.get(name), declared, name, errors);
+                    check(object.get(name), declared, field.isEmpty() ? name : field + "." + name, errors);
                 }
             });
         } else if (Collection.class.isAssignableFrom(raw)) {
