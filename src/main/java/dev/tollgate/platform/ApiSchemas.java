@@ -4,7 +4,6 @@ import java.lang.reflect.ParameterizedType;
 import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.time.Instant;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
@@ -30,33 +29,19 @@ final class ApiSchemas {
     }
 
     private static Schema of(Type type) {
-        Class<?> raw = type instanceof ParameterizedType p ? (Class<?>) p.getRawType() : (Class<?>) type;
+        Class<?> raw = JsonTypes.raw(type);
         Schema schema = OASFactory.createSchema();
-        if (raw == String.class) {
-            return schema.addType(SchemaType.STRING);
-        }
-        if (raw == UUID.class) {
-            return schema.addType(SchemaType.STRING).format("uuid");
-        }
-        if (raw == Instant.class) {
-            return schema.addType(SchemaType.STRING).format("date-time");
-        }
-        if (raw == int.class || raw == Integer.class) {
-            return schema.addType(SchemaType.INTEGER).format("int32");
-        }
-        if (raw == long.class || raw == Long.class) {
-            return schema.addType(SchemaType.INTEGER).format("int64");
-        }
-        if (raw == boolean.class || raw == Boolean.class) {
-            return schema.addType(SchemaType.BOOLEAN);
-        }
-        if (Collection.class.isAssignableFrom(raw)) {
-            Type element = ((ParameterizedType) type).getActualTypeArguments()[0];
-            return schema.addType(SchemaType.ARRAY).items(of(element));
-        }
-        if (raw.isRecord()) {
-            return of(raw);
-        }
-        return schema.addType(SchemaType.OBJECT);
+        return switch (JsonTypes.Kind.of(raw)) {
+            case STRING -> schema.addType(SchemaType.STRING)
+                    .format(raw == UUID.class ? "uuid" : raw == Instant.class ? "date-time" : null);
+            case INTEGER -> schema.addType(SchemaType.INTEGER)
+                    .format(raw == int.class || raw == Integer.class ? "int32" : "int64");
+            case NUMBER -> schema.addType(SchemaType.NUMBER);
+            case BOOLEAN -> schema.addType(SchemaType.BOOLEAN);
+            case ARRAY -> schema.addType(SchemaType.ARRAY)
+                    .items(of(((ParameterizedType) type).getActualTypeArguments()[0]));
+            case OBJECT -> raw.isRecord() ? of(raw) : schema.addType(SchemaType.OBJECT);
+            case ANY -> schema;
+        };
     }
 }

@@ -65,18 +65,9 @@ public final class JsonTypes {
             }
             return;
         }
-        String expected = expected(raw);
-        boolean fits = switch (expected) {
-            case "a string" -> value.getValueType() == JsonValue.ValueType.STRING;
-            case "an integer" -> value instanceof JsonNumber number && number.isIntegral();
-            case "a number" -> value.getValueType() == JsonValue.ValueType.NUMBER;
-            case "true or false" -> value == JsonValue.TRUE || value == JsonValue.FALSE;
-            case "an array" -> value.getValueType() == JsonValue.ValueType.ARRAY;
-            case "an object" -> value.getValueType() == JsonValue.ValueType.OBJECT;
-            default -> true;
-        };
-        if (!fits) {
-            errors.add(new Problem.FieldError(field.isEmpty() ? "body" : field, "must be " + expected));
+        Kind expected = Kind.of(raw);
+        if (!expected.fits(value)) {
+            errors.add(new Problem.FieldError(field.isEmpty() ? "body" : field, "must be " + expected.said));
             return;
         }
         if (raw.isRecord()) {
@@ -98,31 +89,55 @@ public final class JsonTypes {
         }
     }
 
-    private static String expected(Class<?> raw) {
-        if (raw == String.class || raw == java.util.UUID.class || raw.isEnum() || raw == java.time.Instant.class) {
-            return "a string";
+    /** The JSON type a Java type is written as; the /openapi document uses the same rules. */
+    enum Kind {
+        STRING("a string"), INTEGER("an integer"), NUMBER("a number"), BOOLEAN("true or false"),
+        ARRAY("an array"), OBJECT("an object"), ANY("anything");
+
+        final String said;
+
+        Kind(String said) {
+            this.said = said;
         }
-        if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class
-                || raw == Short.class || raw == short.class || raw == BigInteger.class) {
-            return "an integer";
+
+        static Kind of(Class<?> raw) {
+            if (raw == String.class || raw == java.util.UUID.class || raw.isEnum() || raw == java.time.Instant.class) {
+                return STRING;
+            }
+            if (raw == Integer.class || raw == int.class || raw == Long.class || raw == long.class
+                    || raw == Short.class || raw == short.class || raw == BigInteger.class) {
+                return INTEGER;
+            }
+            if (raw == Double.class || raw == double.class || raw == Float.class || raw == float.class
+                    || raw == BigDecimal.class) {
+                return NUMBER;
+            }
+            if (raw == Boolean.class || raw == boolean.class) {
+                return BOOLEAN;
+            }
+            if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
+                return ARRAY;
+            }
+            if (raw.isRecord() || Map.class.isAssignableFrom(raw)) {
+                return OBJECT;
+            }
+            return ANY;
         }
-        if (raw == Double.class || raw == double.class || raw == Float.class || raw == float.class
-                || raw == BigDecimal.class) {
-            return "a number";
+
+        boolean fits(JsonValue value) {
+            return switch (this) {
+                case STRING -> value.getValueType() == JsonValue.ValueType.STRING;
+                case INTEGER -> value instanceof JsonNumber number && number.isIntegral();
+                case NUMBER -> value.getValueType() == JsonValue.ValueType.NUMBER;
+                case BOOLEAN -> value == JsonValue.TRUE || value == JsonValue.FALSE;
+                case ARRAY -> value.getValueType() == JsonValue.ValueType.ARRAY;
+                case OBJECT -> value.getValueType() == JsonValue.ValueType.OBJECT;
+                case ANY -> true;
+            };
         }
-        if (raw == Boolean.class || raw == boolean.class) {
-            return "true or false";
-        }
-        if (Collection.class.isAssignableFrom(raw) || raw.isArray()) {
-            return "an array";
-        }
-        if (raw.isRecord() || Map.class.isAssignableFrom(raw)) {
-            return "an object";
-        }
-        return "anything";
     }
 
-    private static Class<?> raw(Type type) {
+    static Class<?> raw(Type type) {
         if (type instanceof Class<?> c) {
             return c;
         }
