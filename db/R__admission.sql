@@ -1,8 +1,8 @@
--- A turn on a session that exists, admitted in one statement (TurnAdmission): its request counted
--- and a stream slot taken (tollgate_open_stream), the session checked to be the caller's, and the
--- most the answer may cost held (tollgate_reserve): one round trip on the path to the first token.
--- A new session is created upstream between the count and the hold, so a turn that opens one
--- makes the calls one by one.
+-- A turn admitted in one statement (Admissions): its request counted and a stream slot taken
+-- (tollgate_open_stream), its session checked to be the caller's or, for a turn that opens one,
+-- created, and the most the answer may cost held (tollgate_reserve): one round trip on the path
+-- to the first token, for a new session as for one that exists. The LLM service hears of a new
+-- session after this, from the turn: a refused turn leaves nothing there.
 --
 -- The commit does not wait for the WAL flush: tollgate_open_stream asks that of the whole
 -- transaction, and here the hold is part of it. A database crash can therefore lose the holds
@@ -11,17 +11,22 @@
 -- lost captures nothing when it ends, and reconciliation books its reported usage as an
 -- adjustment, as for any request the ledger has no entry for.
 --
--- Returns tollgate_reserve's answer, or NO_SESSION when the session is not the caller's (the
--- rule of Policies.mayUseSession: its user, in its company). Every answer but HELD leaves no slot
--- and no hold; the request stays counted. A limit passed raises TG001 to TG004 as
--- tollgate_open_stream does.
+-- a_opening is the audit row (as AuditRows writes it) of the session this turn opens, p_session;
+-- NULL when p_session exists. Returns tollgate_reserve's answer, or NO_SESSION when an existing
+-- session is not the caller's (the rule of Policies.mayUseSession: its user, in its company).
+-- Every answer but HELD leaves no slot, no hold and no session; the request stays counted. A
+-- limit passed raises TG001 to TG004 as tollgate_open_stream does.
+DROP FUNCTION IF EXISTS tollgate_admit(UUID, VARCHAR, VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, TIMESTAMPTZ, INTEGER, INTEGER,
+                                       INTEGER, INTEGER, UUID, VARCHAR, VARCHAR, VARCHAR, UUID, VARCHAR, BIGINT,
+                                       VARCHAR, TIMESTAMPTZ, TIMESTAMPTZ, TIMESTAMPTZ, TIMESTAMPTZ, BIGINT);
+
 CREATE OR REPLACE FUNCTION tollgate_admit(s_turn UUID, s_company VARCHAR, s_user VARCHAR, s_now TIMESTAMPTZ,
                                           s_expires TIMESTAMPTZ, s_window TIMESTAMPTZ, s_user_requests INTEGER,
                                           s_company_requests INTEGER, s_user_streams INTEGER, s_company_streams INTEGER,
                                           p_turn UUID, p_company VARCHAR, p_user VARCHAR, p_request VARCHAR,
                                           p_session UUID, p_model VARCHAR, p_credits BIGINT, p_purpose VARCHAR,
                                           p_now TIMESTAMPTZ, p_expires TIMESTAMPTZ, p_day_start TIMESTAMPTZ,
-                                          p_month_start TIMESTAMPTZ, p_initial_grant BIGINT)
+                                          p_month_start TIMESTAMPTZ, p_initial_grant BIGINT, a_opening JSONB)
     RETURNS VARCHAR
     LANGUAGE plpgsql AS $$
 DECLARE
@@ -29,7 +34,8 @@ DECLARE
 BEGIN
     PERFORM tollgate_open_stream(s_turn, s_company, s_user, s_now, s_expires, s_window, s_user_requests,
                                  s_company_requests, s_user_streams, s_company_streams);
-    IF EXISTS (SELECT 1 FROM chat_session WHERE id = p_session AND user_id = p_user AND company_id = p_company) THEN
+    IF a_opening IS NOT NULL
+       OR EXISTS (SELECT 1 FROM chat_session WHERE id = p_session AND user_id = p_user AND company_id = p_company) THEN
         answer := tollgate_reserve(p_turn, p_company, p_user, p_request, p_session, p_model, p_credits, p_purpose,
                                    p_now, p_expires, p_day_start, p_month_start, p_initial_grant);
     ELSE
@@ -37,6 +43,10 @@ BEGIN
     END IF;
     IF answer <> 'HELD' THEN
         DELETE FROM stream_slot WHERE turn_id = s_turn;
+    ELSIF a_opening IS NOT NULL THEN
+        INSERT INTO chat_session (id, user_id, company_id, created_at, last_activity_at)
+        VALUES (p_session, p_user, p_company, p_now, p_now);
+        PERFORM tollgate_insert_audit(jsonb_build_array(a_opening));
     END IF;
     RETURN answer;
 END;

@@ -1,5 +1,6 @@
 package dev.tollgate.chat;
 
+import dev.tollgate.turn.Ask;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -10,7 +11,7 @@ import java.util.UUID;
 
 /**
  * The body of a chat request. Without a session id a new session is opened. Filters are checked
- * against the configured schema ({@link FilterSchema}).
+ * against the configured schema ({@code tollgate.chat.filters}).
  */
 public record ChatRequest(
         UUID sessionId,
@@ -18,4 +19,8 @@ public record ChatRequest(
         @Min(1) @Max(8192) Integer maxTokens,
         @Size(max = 100) @Pattern(regexp = "[A-Za-z0-9._:/-]+") String model,
         Map<String, Object> filters) {
+
+    Ask ask() {
+        return new Ask(sessionId, query, maxTokens, model, filters);
+    }
 }

@@ -1,14 +1,14 @@
 package dev.tollgate.chat;
 
 import dev.tollgate.auth.CurrentCaller;
-import dev.tollgate.llm.LlmException;
-import dev.tollgate.llm.LlmFailureMapper;
 import dev.tollgate.platform.CurrentRequest;
-import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemResponses;
-import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import dev.tollgate.ratelimit.CountedWithStream;
+import dev.tollgate.turn.ChatTurns;
+import dev.tollgate.turn.Turn;
+import dev.tollgate.turn.TurnKey;
+import dev.tollgate.turn.TurnStart;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -27,7 +27,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.sse.Sse;
 import jakarta.ws.rs.sse.SseEventSink;
-import java.util.concurrent.CompletionException;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
@@ -54,7 +53,7 @@ public class ChatResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                        @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
-        turns.stream(caller.get(), body, TurnKey.of(request.id(), idempotencyKey), new SseClient(sink, sse, response));
+        started(body, idempotencyKey, "chat.stream").relayTo(new SseFrames(sink, sse, response));
     }
 
     /** The whole answer as one JSON document; the request is suspended, not parked, while it streams in. */
@@ -67,21 +66,23 @@ public class ChatResource {
     public void answer(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                        @Suspended AsyncResponse async) {
         String requestId = request.id();
-        turns.answer(caller.get(), body, TurnKey.of(requestId, idempotencyKey)).whenComplete((answer, error) -> async.resume(error == null
-                ? Response.ok(answer)
+        JsonAnswer answer = new JsonAnswer();
+        started(body, idempotencyKey, "chat.answer").relayTo(answer);
+        answer.result().whenComplete((outcome, error) -> async.resume(error != null ? error
+                : outcome.failure() != null ? ProblemResponses.of(outcome.failure().problem(requestId))
+                : Response.ok(outcome.answer())
                         .header(RequestIds.HEADER, requestId)
-                        .header("X-Session-Id", answer.sessionId())
-                        .header("X-Gateway-Overhead-Ms", answer.gatewayOverheadMs())
-                        .build()
-                : failed(error, requestId)));
+                        .header("X-Session-Id", outcome.answer().sessionId())
+                        .header("X-Gateway-Overhead-Ms", outcome.answer().gatewayOverheadMs())
+                        .build()));
     }
 
-    private static Response failed(Throwable error, String requestId) {
-        Throwable cause = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
-        if (cause instanceof LlmException llmFailure) {
-            return LlmFailureMapper.response(llmFailure, requestId);
+    /** The turn once its answer began; a refusal, or a failure before any token, is this front's problem+json. */
+    private Turn started(ChatRequest body, String idempotencyKey, String action) {
+        TurnStart start = turns.start(caller.get(), body.ask(), TurnKey.of(request.id(), idempotencyKey), action);
+        if (start instanceof TurnStart.NotStarted refused) {
+            throw refused.refusal().exception();
         }
-        return ProblemResponses.of(Problem.of(ProblemType.INTERNAL_ERROR,
-                "Something went wrong on our side. Quote the request id when you report it.", requestId));
+        return ((TurnStart.Started) start).turn();
     }
 }

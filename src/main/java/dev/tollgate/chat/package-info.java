@@ -1,6 +1,6 @@
 /**
- * The public chat endpoints and the use case that runs one chat turn end to end: session,
- * credits, the LLM call, the relay, and what is recorded afterwards. Resources stay thin;
- * transactions live in the services they call.
+ * The chat front of {@code /api}: its endpoints, its request and answer bodies, and its two
+ * framers, Server-Sent Events ({@link dev.tollgate.chat.SseFrames}) and one JSON answer ({@link
+ * dev.tollgate.chat.JsonAnswer}). The turn itself is {@code dev.tollgate.turn}'s.
  */
 package dev.tollgate.chat;

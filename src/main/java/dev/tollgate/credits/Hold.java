@@ -1,7 +1,7 @@
 package dev.tollgate.credits;
 
-import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
 import java.util.function.LongSupplier;
 
 /** The outcome of asking for a hold. Refusals are answers, not exceptions: nothing is rolled back. */
@@ -15,21 +15,22 @@ public enum Hold {
     }
 
     /**
-     * For an endpoint: a refusal becomes its 402 (with the pool's balance when the pool cannot pay),
-     * a spent idempotency key its 409.
+     * Why a hold of {@code required} credits was not taken: the pool cannot pay (with its balance,
+     * read only then), a user's limit, or a spent idempotency key. Null when it was held.
      */
-    public void orRefuse(LongSupplier balance, long required) {
-        if (this == SPENT) {
-            throw new ProblemException(ProblemType.IDEMPOTENCY_KEY_SPENT,
+    public Refusal refusal(LongSupplier balance, long required) {
+        return switch (this) {
+            case HELD -> null;
+            case SPENT -> Refusal.of(ProblemType.IDEMPOTENCY_KEY_SPENT,
                     "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
-        }
-        if (this == INSUFFICIENT_CREDITS) {
-            throw new InsufficientCredits(balance.getAsLong(), required);
-        }
-        if (!held()) {
-            throw new ProblemException(ProblemType.SPENDING_LIMIT_REACHED, "This request needs " + required
-                    + " credits, more than is left of your " + (this == DAILY_LIMIT ? "daily" : "monthly")
+            case INSUFFICIENT_CREDITS -> {
+                long left = balance.getAsLong();
+                yield new Refusal(ProblemType.INSUFFICIENT_CREDITS,
+                        "This request needs " + required + " credits; the balance is " + left + ".", null, left, required);
+            }
+            case DAILY_LIMIT, MONTHLY_LIMIT -> Refusal.of(ProblemType.SPENDING_LIMIT_REACHED, "This request needs "
+                    + required + " credits, more than is left of your " + (this == DAILY_LIMIT ? "daily" : "monthly")
                     + " spending limit.");
-        }
+        };
     }
 }

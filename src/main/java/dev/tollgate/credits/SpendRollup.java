@@ -45,7 +45,7 @@ public class SpendRollup {
     }
 
     /**
-     * One statement and no transaction around it (as in TurnAdmission): it commits on its own,
+     * One statement and no transaction around it (as in Admissions): it commits on its own,
      * and the watermark row it locks is held no longer than the statement runs.
      */
     void rollUp() {

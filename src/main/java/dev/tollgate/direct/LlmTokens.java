@@ -14,6 +14,7 @@ import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
 import dev.tollgate.session.SessionMirror;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
@@ -86,7 +87,10 @@ public class LlmTokens {
         int budget = maxTokens != null ? maxTokens : defaultMaxTokens;
         Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId, sessionId, model,
                 pricing.reservation(model, "", budget));
-        ledger.reserve(charge).orRefuse(() -> ledger.balance(caller.companyId()), charge.credits());
+        Refusal refused = ledger.reserve(charge).refusal(() -> ledger.balance(caller.companyId()), charge.credits());
+        if (refused != null) {
+            throw refused.exception();
+        }
         Instant now = clock.instant();
         Instant expires = now.plusSeconds(Math.min(ttlSeconds, MAX_TTL_SECONDS));
         JWTClaimsSet claims = new JWTClaimsSet.Builder()

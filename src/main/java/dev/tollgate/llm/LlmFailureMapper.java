@@ -17,12 +17,7 @@ public class LlmFailureMapper implements ExceptionMapper<LlmException> {
 
     @Override
     public Response toResponse(LlmException e) {
-        return response(e, request.id());
-    }
-
-    /** Also used where an answer fails off the request thread, without a mapper at hand. */
-    public static Response response(LlmException e, String requestId) {
-        Problem problem = Problem.of(e.type(), e.getMessage(), requestId);
+        Problem problem = Problem.of(e.type(), e.getMessage(), request.id());
         return ProblemResponses.of(e.retryAfter() == null ? problem : problem.withRetryAfterMs(e.retryAfter().toMillis()));
     }
 }

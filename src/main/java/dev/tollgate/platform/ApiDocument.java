@@ -1,6 +1,7 @@
 package dev.tollgate.platform;
 
-import dev.tollgate.streaming.StreamEvents;
+import dev.tollgate.chat.StreamEvents;
+import dev.tollgate.turn.TurnEvents;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -118,9 +119,9 @@ public class ApiDocument implements OASFilter {
     private static APIResponse eventStream(OpenAPI api) {
         Map<String, Class<?>> events = new LinkedHashMap<>();
         events.put("meta", StreamEvents.Meta.class);
-        events.put("notice", StreamEvents.Notice.class);
+        events.put("notice", TurnEvents.Notice.class);
         events.put("token", StreamEvents.Token.class);
-        events.put("usage", StreamEvents.UsageReport.class);
+        events.put("usage", TurnEvents.Usage.class);
         events.put("done", StreamEvents.Done.class);
         events.put("error", StreamEvents.Error.class);
         Schema oneOf = OASFactory.createSchema().description("""

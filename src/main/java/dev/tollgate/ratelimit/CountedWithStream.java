@@ -7,7 +7,7 @@ import java.lang.annotation.Target;
 
 /**
  * On an endpoint that opens a stream: its request is counted in the same transaction that takes
- * the stream slot ({@link RateLimits#openStream}), not by {@link RequestRateFilter} as well, which
+ * the stream slot (a turn's admission, {@code tollgate_admit}), not by {@link RequestRateFilter} as well, which
  * saves a transaction on the chat path.
  */
 @Target(ElementType.METHOD)

@@ -2,17 +2,15 @@ package dev.tollgate.ratelimit;
 
 import dev.tollgate.auth.Caller;
 import dev.tollgate.platform.Periodic;
-import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
-import jakarta.persistence.PersistenceException;
 import jakarta.transaction.Transactional;
-import java.sql.SQLException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -68,7 +66,7 @@ public class RateLimits {
     private void countForUser(Caller caller, Limits applying) {
         Instant window = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         if (!count("user:" + caller.companyId() + "/" + caller.userId(), window, applying.userRequestsPerMinute())) {
-            throw userRequestsUsed(applying, window);
+            throw userRequestsUsed(applying, window, clock.instant()).exception();
         }
     }
 
@@ -79,76 +77,37 @@ public class RateLimits {
     private void countForCompany(Caller caller, Limits applying) {
         Instant window = clock.instant().truncatedTo(ChronoUnit.MINUTES);
         if (!count("company:" + caller.companyId(), window, applying.companyRequestsPerMinute())) {
-            throw companyRequestsUsed(applying, window);
+            throw companyRequestsUsed(applying, window, clock.instant()).exception();
         }
-    }
-
-    private ProblemException userRequestsUsed(Limits applying, Instant window) {
-        return tooMany("You have used your " + applying.userRequestsPerMinute() + " requests of this minute.",
-                untilNextMinute(window));
-    }
-
-    private ProblemException companyRequestsUsed(Limits applying, Instant window) {
-        return tooMany("Your company has used its " + applying.companyRequestsPerMinute() + " requests of this minute.",
-                untilNextMinute(window));
     }
 
     /**
-     * Counts the request and takes a stream slot for this turn, or refuses with 429. Taking the
-     * same turn's slot again is a no-op. One statement, {@code tollgate_open_stream} (db/R__stream_slots.sql):
-     * the company's counter row, which serialises its slot decisions so parallel requests cannot
-     * all squeeze into the last one, is then locked for microseconds instead of across five round
-     * trips and a commit. It runs on its own, outside any caller's transaction.
+     * A turn's count and stream slot as asked now, with its company's limits. A turn's admission
+     * ({@code tollgate_admit}) takes them with {@code tollgate_open_stream} (db/R__stream_slots.sql),
+     * whose lock on the company's counter row lets parallel requests not all squeeze into the last slot.
      */
-    @Transactional(Transactional.TxType.NOT_SUPPORTED)
-    public void openStream(Caller caller, UUID turnId) {
-        StreamAsk ask = ask(caller, turnId);
-        try {
-            ask.bind(em.createNativeQuery("select tollgate_open_stream(" + StreamAsk.ARGUMENTS + ")")).getSingleResult();
-        } catch (PersistenceException e) {
-            throw refusalOr(e, ask);
-        }
-    }
-
-    /** A stream's admission now, with the caller's company's limits. */
     public StreamAsk ask(Caller caller, UUID turnId) {
         Instant now = clock.instant();
         return new StreamAsk(turnId, caller, limits.of(caller.companyId()), now, now.plusMillis(slotTtlMs),
                 now.truncatedTo(ChronoUnit.MINUTES));
     }
 
-    /** The 429 for a limit the admission's function refused (by its SQLSTATE), or the failure as it is. */
-    public RuntimeException refusalOr(PersistenceException failure, StreamAsk ask) {
-        ProblemException refused = refusal(sqlState(failure), ask.limits(), ask.window());
-        return refused != null ? refused : failure;
+    static Refusal userRequestsUsed(Limits applying, Instant window, Instant now) {
+        return tooMany("You have used your " + applying.userRequestsPerMinute() + " requests of this minute.",
+                untilNextMinute(window, now));
     }
 
-    /** The function's refusals, by SQLSTATE (db/R__stream_slots.sql); null for any other failure. */
-    private ProblemException refusal(String sqlState, Limits applying, Instant window) {
-        return switch (sqlState == null ? "" : sqlState) {
-            case "TG001" -> userRequestsUsed(applying, window);
-            case "TG002" -> companyRequestsUsed(applying, window);
-            case "TG003" -> tooMany("Your company has " + applying.companyMaxStreams() + " answers streaming already.",
-                    Duration.ofSeconds(1));
-            case "TG004" -> tooMany("You have " + applying.userMaxStreams() + " answers streaming already.",
-                    Duration.ofSeconds(1));
-            default -> null;
-        };
+    static Refusal companyRequestsUsed(Limits applying, Instant window, Instant now) {
+        return tooMany("Your company has used its " + applying.companyRequestsPerMinute() + " requests of this minute.",
+                untilNextMinute(window, now));
     }
 
-    private static String sqlState(Throwable e) {
-        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
-            if (cause instanceof SQLException sql && sql.getSQLState() != null) {
-                return sql.getSQLState();
-            }
-        }
-        return null;
+    static Refusal tooMany(String detail, Duration retryAfter) {
+        return Refusal.of(ProblemType.RATE_LIMITED, detail, retryAfter);
     }
 
-    /** Gives the turn's slot back (in the caller's transaction when there is one). Safe to repeat. */
-    @Transactional
-    public void closeStream(UUID turnId) {
-        em.createNativeQuery("delete from stream_slot where turn_id = ?1").setParameter(1, turnId).executeUpdate();
+    private static Duration untilNextMinute(Instant window, Instant now) {
+        return Duration.between(now, window.plus(1, ChronoUnit.MINUTES)).plusMillis(999).truncatedTo(ChronoUnit.SECONDS);
     }
 
     /** One more request in this window, unless the window is full: true when counted. */
@@ -159,13 +118,5 @@ public class RateLimits {
                         where rate_window.requests < ?3""")
                 .setParameter(1, subject).setParameter(2, window).setParameter(3, limit)
                 .executeUpdate() == 1 && limit > 0;
-    }
-
-    private Duration untilNextMinute(Instant window) {
-        return Duration.between(clock.instant(), window.plus(1, ChronoUnit.MINUTES)).plusMillis(999).truncatedTo(ChronoUnit.SECONDS);
-    }
-
-    private static ProblemException tooMany(String detail, Duration retryAfter) {
-        return new ProblemException(ProblemType.RATE_LIMITED, detail, retryAfter);
     }
 }

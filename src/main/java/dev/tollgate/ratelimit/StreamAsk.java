@@ -1,7 +1,9 @@
 package dev.tollgate.ratelimit;
 
 import dev.tollgate.auth.Caller;
+import dev.tollgate.platform.Refusal;
 import jakarta.persistence.Query;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
 
@@ -14,6 +16,22 @@ public record StreamAsk(UUID turnId, Caller caller, Limits limits, Instant now, 
 
     public static final String ARGUMENTS = ":s_turn, :s_company, :s_user, :s_now, :s_expires, :s_window, "
             + ":s_user_requests, :s_company_requests, :s_user_streams, :s_company_streams";
+
+    /**
+     * The 429 for the limit {@code tollgate_open_stream} refused by raising {@code sqlState}
+     * (TG001 to TG004, db/R__stream_slots.sql); null for any other failure.
+     */
+    public Refusal refusal(String sqlState) {
+        return switch (sqlState == null ? "" : sqlState) {
+            case "TG001" -> RateLimits.userRequestsUsed(limits, window, now);
+            case "TG002" -> RateLimits.companyRequestsUsed(limits, window, now);
+            case "TG003" -> RateLimits.tooMany("Your company has " + limits.companyMaxStreams()
+                    + " answers streaming already.", Duration.ofSeconds(1));
+            case "TG004" -> RateLimits.tooMany("You have " + limits.userMaxStreams() + " answers streaming already.",
+                    Duration.ofSeconds(1));
+            default -> null;
+        };
+    }
 
     public Query bind(Query query) {
         return query.setParameter("s_turn", turnId).setParameter("s_company", caller.companyId())

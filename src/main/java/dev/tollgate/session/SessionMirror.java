@@ -6,6 +6,7 @@ import dev.tollgate.auth.Policies;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Event;
 import jakarta.inject.Inject;
@@ -58,14 +59,14 @@ public class SessionMirror {
     public ChatSession owned(Caller caller, UUID sessionId) {
         ChatSession session = em.find(ChatSession.class, sessionId);
         if (session == null || !Policies.mayUseSession(caller, session.userId(), session.companyId())) {
-            throw notFound(sessionId);
+            throw notFound(sessionId).exception();
         }
         return session;
     }
 
     /** Someone else's session, or none: the caller is told it does not exist either way. */
-    public static ProblemException notFound(UUID sessionId) {
-        return new ProblemException(ProblemType.SESSION_NOT_FOUND, "No session " + sessionId + " for this caller.");
+    public static Refusal notFound(UUID sessionId) {
+        return Refusal.of(ProblemType.SESSION_NOT_FOUND, "No session " + sessionId + " for this caller.");
     }
 
     /** The caller's sessions, newest first. */

@@ -78,7 +78,7 @@ class SettleFunctionsIT {
         }
     }
 
-    /** tollgate_end_turn as TurnRecords calls it: {captured, balance}. */
+    /** tollgate_end_turn as Settlements calls it: {captured, balance}. */
     private long[] endTurn(Long actual, String auditRow) throws SQLException {
         return endTurn(actual, auditRow, Instant.now());
     }

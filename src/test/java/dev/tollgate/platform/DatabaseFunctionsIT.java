@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.tollgate.credits.HoldAsk;
 import dev.tollgate.ratelimit.StreamAsk;
 import dev.tollgate.testing.Db;
+import dev.tollgate.turn.Admissions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -84,13 +85,15 @@ class DatabaseFunctionsIT {
         assertThat(stemsOf(HoldAsk.ARGUMENTS)).isEqualTo(stems(functions.get("tollgate_reserve")));
         List<String> admission = new ArrayList<>(stemsOf(StreamAsk.ARGUMENTS));
         admission.addAll(stemsOf(HoldAsk.ARGUMENTS));
+        admission.addAll(stemsOf(Admissions.OPENING));
         assertThat(admission).isEqualTo(stems(functions.get("tollgate_admit")));
     }
 
     @Test
     void everyCallFromJavaPassesAsManyArgumentsAsItsFunctionTakes() throws IOException {
         Map<String, List<String>> functions = functions();
-        Map<String, String> named = Map.of("StreamAsk.ARGUMENTS", StreamAsk.ARGUMENTS, "HoldAsk.ARGUMENTS", HoldAsk.ARGUMENTS);
+        Map<String, String> named = Map.of("StreamAsk.ARGUMENTS", StreamAsk.ARGUMENTS, "HoldAsk.ARGUMENTS", HoldAsk.ARGUMENTS,
+                "OPENING", Admissions.OPENING);
         List<String> calls = new ArrayList<>();
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
             for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {
@@ -115,7 +118,7 @@ class DatabaseFunctionsIT {
                 }
             }
         }
-        assertThat(calls).contains("tollgate_open_stream", "tollgate_reserve", "tollgate_admit", "tollgate_settle",
+        assertThat(calls).contains("tollgate_reserve", "tollgate_admit", "tollgate_settle",
                 "tollgate_end_turn", "tollgate_insert_audit", "tollgate_roll_up_spend", "tollgate_spent_since",
                 "tollgate_audit_upkeep");
     }

@@ -11,6 +11,7 @@ import dev.tollgate.credits.UsageWebhookResource;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -39,7 +40,7 @@ public final class Archives {
                 .addPackage(CreditLedger.class.getPackage())
                 .deleteClasses(CreditsResource.class, CreditsAdminResource.class, LedgerResource.class,
                         LimitsResource.class, UsageWebhookResource.class, UsageReconciliation.class)
-                .addClasses(Problem.class, Problem.FieldError.class, ProblemException.class, ProblemType.class,
+                .addClasses(Problem.class, Problem.FieldError.class, ProblemException.class, ProblemType.class, Refusal.class,
                         AuditEntry.class, AuditEntry.Who.class)
                 .addAsResource("META-INF/persistence.xml")
                 .addAsResource(config(), "META-INF/microprofile-config.properties")

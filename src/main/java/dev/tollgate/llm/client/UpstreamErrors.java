@@ -13,7 +13,7 @@ import java.time.format.DateTimeParseException;
 import java.time.temporal.ChronoUnit;
 
 /** HTTP statuses of the LLM service, translated into Tollgate's failure types. */
-final class UpstreamErrors {
+public final class UpstreamErrors {
 
     private UpstreamErrors() {
     }
@@ -28,7 +28,7 @@ final class UpstreamErrors {
         };
     }
 
-    static LlmException unreachable(Throwable cause) {
+    public static LlmException unreachable(Throwable cause) {
         if (cause instanceof LlmException known) {
             return known;
         }

@@ -1,4 +1,4 @@
-package dev.tollgate.chat;
+package dev.tollgate.turn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -13,8 +13,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * A turn on an existing session admitted in one statement (db/V16): what each answer leaves
- * behind, read straight from the tables. Through HTTP the same refusals are 404, 402 and 429.
+ * A turn admitted in one statement (db/R__admission.sql), on a session that exists or on one it
+ * opens: what each answer leaves behind, read straight from the tables. Through HTTP the same
+ * refusals are 404, 402 and 429.
  */
 class AdmitFunctionIT {
 
@@ -30,11 +31,16 @@ class AdmitFunctionIT {
 
     /** tollgate_admit for {@code user} on the session: 100 credits held from a pool granted {@code grant}. */
     private String admit(String user, long grant, int companyStreams) throws SQLException {
+        return admit(user, grant, companyStreams, session, null);
+    }
+
+    /** tollgate_admit on {@code sessionId}, which the turn opens when {@code opening} (its audit row) is given. */
+    private String admit(String user, long grant, int companyStreams, UUID sessionId, String opening) throws SQLException {
         try (Connection c = Db.connect(); PreparedStatement admit = c.prepareStatement("""
                 select tollgate_admit(?, ?, ?, now(), now() + interval '15 minutes', date_trunc('minute', now()),
                                       100, 100, 10, ?,
                                       ?, ?, ?, ?, ?, 'sim-1', 100, 'TURN', now(), now() + interval '1 hour',
-                                      date_trunc('day', now()), date_trunc('month', now()), ?)""")) {
+                                      date_trunc('day', now()), date_trunc('month', now()), ?, cast(? as jsonb))""")) {
             admit.setObject(1, turn);
             admit.setString(2, company);
             admit.setString(3, user);
@@ -43,8 +49,9 @@ class AdmitFunctionIT {
             admit.setString(6, company);
             admit.setString(7, user);
             admit.setString(8, "req-" + turn);
-            admit.setObject(9, session);
+            admit.setObject(9, sessionId);
             admit.setLong(10, grant);
+            admit.setString(11, opening);
             try (ResultSet answer = admit.executeQuery()) {
                 answer.next();
                 return answer.getString(1);
@@ -84,6 +91,42 @@ class AdmitFunctionIT {
         assertThat(slotTaken()).isFalse();
         assertThat(held()).isFalse();
         assertThat(Db.rows("select 1 from ledger_entry where request_id = ?", "req-" + turn)).isEmpty();
+    }
+
+    private static String openingRow(UUID sessionId, String company, String user) {
+        return """
+                {"occurred_at": "%s", "action": "session.create", "outcome": "ok",
+                 "company_id": "%s", "user_id": "%s", "session_id": "%s"}""".formatted(java.time.Instant.now(), company, user, sessionId);
+    }
+
+    @Test
+    void aTurnThatOpensASessionCreatesItsMirrorAndAuditsItInTheSameStatement() throws SQLException {
+        UUID opened = UUID.randomUUID();
+
+        assertThat(admit("u1", 1000, 10, opened, openingRow(opened, company, "u1"))).isEqualTo("HELD");
+
+        assertThat(Db.rows("select user_id, company_id, message_count from chat_session where id = ?", opened))
+                .singleElement().satisfies(row -> {
+                    assertThat(row.get("user_id")).isEqualTo("u1");
+                    assertThat(row.get("company_id")).isEqualTo(company);
+                    assertThat(((Number) row.get("message_count")).intValue()).isZero();
+                });
+        assertThat(Db.rows("select action from audit_event where session_id = ?", opened))
+                .extracting(row -> row.get("action")).containsExactly("session.create");
+        assertThat(slotTaken()).isTrue();
+        assertThat(held()).isTrue();
+    }
+
+    @Test
+    void aRefusedTurnOpensNoSession() throws SQLException {
+        UUID opened = UUID.randomUUID();
+
+        assertThat(admit("u1", 50, 10, opened, openingRow(opened, company, "u1"))).isEqualTo("INSUFFICIENT_CREDITS");
+
+        assertThat(Db.rows("select 1 from chat_session where id = ?", opened)).isEmpty();
+        assertThat(Db.rows("select 1 from audit_event where session_id = ?", opened)).isEmpty();
+        assertThat(slotTaken()).isFalse();
+        assertThat(requestsCounted("u1")).isEqualTo(1);
     }
 
     @Test

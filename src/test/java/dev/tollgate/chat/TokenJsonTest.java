@@ -1,4 +1,4 @@
-package dev.tollgate.streaming;
+package dev.tollgate.chat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -14,7 +14,7 @@ class TokenJsonTest {
     @ValueSource(strings = {"plain", "", " leading space", "quote \" and backslash \\", "line\nbreak\r\ttab",
             "control \u0001\u001f", "</script><script>", "unicode é 漢字 😀", "{\"content\":\"nested\"}"})
     void aTokensDataIsWhatJsonbWritesForTheTokenEvent(String content) {
-        String written = SseRelay.tokenJson(content);
+        String written = SseFrames.tokenJson(content);
 
         assertThat(written).isEqualTo(JsonFormat.JSONB.toJson(new StreamEvents.Token(content)));
         assertThat(JsonFormat.JSON.createReader(new StringReader(written)).readObject().getString("content"))

@@ -1,4 +1,4 @@
-package dev.tollgate.chat;
+package dev.tollgate.turn;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;

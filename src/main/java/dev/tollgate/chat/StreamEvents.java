@@ -1,8 +1,12 @@
-package dev.tollgate.streaming;
+package dev.tollgate.chat;
 
 import java.util.UUID;
 
-/** Payloads of the events Tollgate sends to clients (docs/streaming.md). */
+/**
+ * Payloads of the events the SSE front sends (docs/streaming.md). The notice and usage events
+ * carry the turn's own {@link dev.tollgate.turn.TurnEvents.Notice} and {@link
+ * dev.tollgate.turn.TurnEvents.Usage}.
+ */
 public final class StreamEvents {
 
     private StreamEvents() {
@@ -11,13 +15,7 @@ public final class StreamEvents {
     public record Meta(String requestId, UUID sessionId) {
     }
 
-    public record Notice(String code, String message) {
-    }
-
     public record Token(String content) {
-    }
-
-    public record UsageReport(int promptTokens, int completionTokens, long creditsCharged, long balance) {
     }
 
     public record Done(String requestId, UUID sessionId, long responseTimeMs, long gatewayOverheadMs, String finishReason) {

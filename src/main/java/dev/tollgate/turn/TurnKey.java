@@ -1,4 +1,4 @@
-package dev.tollgate.chat;
+package dev.tollgate.turn;
 
 import dev.tollgate.auth.Caller;
 import dev.tollgate.platform.ProblemException;
@@ -11,9 +11,9 @@ import java.util.UUID;
  * request is the same turn (same caller, same key): it is held and captured once, so a client
  * that lost the connection may ask again without paying twice. Without one every request is new.
  */
-record TurnKey(String requestId, String idempotencyKey) {
+public record TurnKey(String requestId, String idempotencyKey) {
 
-    static TurnKey of(String requestId, String idempotencyKey) {
+    public static TurnKey of(String requestId, String idempotencyKey) {
         if (idempotencyKey != null && (idempotencyKey.isBlank() || idempotencyKey.length() > 200
                 || !idempotencyKey.chars().allMatch(c -> c > 0x20 && c < 0x7f))) {
             throw new ProblemException(ProblemType.INVALID_IDEMPOTENCY_KEY,

@@ -1,4 +1,4 @@
-package dev.tollgate.chat;
+package dev.tollgate.turn;
 
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;

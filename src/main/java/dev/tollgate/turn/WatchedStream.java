@@ -1,4 +1,4 @@
-package dev.tollgate.streaming;
+package dev.tollgate.turn;
 
 /** An open answer that {@link OpenStreams} keeps alive, times out and ends on shutdown. */
 public interface WatchedStream {

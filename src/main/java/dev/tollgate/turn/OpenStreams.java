@@ -1,7 +1,7 @@
-package dev.tollgate.streaming;
+package dev.tollgate.turn;
 
-import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
 import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
@@ -62,17 +62,15 @@ public class OpenStreams {
         ticking = scheduler.scheduleWithFixedDelay(this::tick, tickMs, tickMs, TimeUnit.MILLISECONDS);
     }
 
-    /** A place for one more stream, or 503 with retry advice when the server is full. */
-    public Admission admit() {
-        if (!permits.tryAcquire()) {
-            throw new ProblemException(ProblemType.TOO_MANY_OPEN_STREAMS,
-                    "This server has " + maxOpen + " answers streaming; try again shortly.", Duration.ofSeconds(2));
-        }
-        return new Admission();
+    /** A place for one more stream, or null when this server is full. */
+    Place take() {
+        return permits.tryAcquire() ? new Place() : null;
     }
 
-    public int size() {
-        return open.size();
+    /** The 503 for a full server, with retry advice: another server, or this one shortly, has room. */
+    Refusal full() {
+        return Refusal.of(ProblemType.TOO_MANY_OPEN_STREAMS,
+                "This server has " + maxOpen + " answers streaming; try again shortly.", Duration.ofSeconds(2));
     }
 
     void tick() {
@@ -119,18 +117,18 @@ public class OpenStreams {
         open.forEach(WatchedStream::serverShutdown);
     }
 
-    /** One admitted stream: watched while open, its place given back exactly once. */
-    public final class Admission {
+    /** One stream's place on this server: watched while open, given back exactly once. */
+    final class Place {
 
         private WatchedStream stream;
         private boolean released;
 
-        public void watch(WatchedStream watched) {
+        void watch(WatchedStream watched) {
             this.stream = watched;
             open.add(watched);
         }
 
-        public synchronized void release() {
+        synchronized void release() {
             if (!released) {
                 released = true;
                 if (stream != null) {

@@ -1,4 +1,4 @@
-package dev.tollgate.chat;
+package dev.tollgate.turn;
 
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;

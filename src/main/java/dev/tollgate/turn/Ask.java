@@ -1,0 +1,12 @@
+package dev.tollgate.turn;
+
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * What a front asks of a turn, validated by the front: a question in the caller's session
+ * ({@code sessionId} null opens a new one), with the model, answer size and filters it named,
+ * each null for the default.
+ */
+public record Ask(UUID sessionId, String query, Integer maxTokens, String model, Map<String, Object> filters) {
+}

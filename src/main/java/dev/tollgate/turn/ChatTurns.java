@@ -1,0 +1,113 @@
+package dev.tollgate.turn;
+
+import dev.tollgate.audit.AuditEntry;
+import dev.tollgate.auth.Caller;
+import dev.tollgate.credits.Charge;
+import dev.tollgate.credits.Pricing;
+import dev.tollgate.llm.ChatPrompt;
+import dev.tollgate.llm.LlmException;
+import dev.tollgate.llm.LlmService;
+import dev.tollgate.platform.CurrentRequest;
+import dev.tollgate.platform.ProblemType;
+import dev.tollgate.platform.Refusal;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.UUID;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * Starts chat turns for any front: filters checked, admission decided, the LLM service asked.
+ * The request thread waits only for the first upstream event, so a failure before any token
+ * still gets its real HTTP status; after that, no thread is held for the answer, and the
+ * {@link Turn} runs and settles itself.
+ */
+@ApplicationScoped
+public class ChatTurns {
+
+    static final String SESSION_RECREATED = "The LLM service had lost this session. It was recreated; "
+            + "earlier messages are no longer known to the model.";
+
+    @Inject
+    FilterSchema filterSchema;
+
+    @Inject
+    Pricing pricing;
+
+    @Inject
+    Admissions admissions;
+
+    @Inject
+    LlmService llm;
+
+    @Inject
+    Settlements settlements;
+
+    @Inject
+    CurrentRequest currentRequest;
+
+    /** Settlement work (database) runs here, off the threads that relay tokens. */
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.chat.default-max-tokens")
+    int defaultMaxTokens;
+
+    /**
+     * The turn {@code key} for what the caller asks, audited as {@code action}. Invalid filters
+     * are a 422 (thrown, as for any invalid request); a refusal or a failure before the first
+     * token is returned, for the front to shape.
+     */
+    public TurnStart start(Caller caller, Ask ask, TurnKey key, String action) {
+        long start = System.nanoTime();
+        Map<String, Object> filters = filterSchema.check(ask.filters());
+        String model = pricing.model(ask.model());
+        int maxTokens = ask.maxTokens() != null ? ask.maxTokens() : defaultMaxTokens;
+        boolean opensSession = ask.sessionId() == null;
+        UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();
+        Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), key.requestId(), sessionId,
+                model, pricing.reservation(model, ask.query(), maxTokens));
+        Admission admission = admissions.admit(new Admissions.Asked(caller, charge, opensSession));
+        if (admission instanceof Admission.Refused refused) {
+            return new TurnStart.NotStarted(refused.refusal());
+        }
+        Admission.Admitted admitted = (Admission.Admitted) admission;
+        ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(), maxTokens,
+                filters, key.requestId());
+        AuditEntry.Who who = who(caller);
+        long overheadMs = (System.nanoTime() - start) / 1_000_000;
+        try {
+            LlmService.Opened opened = llm.open(prompt, admitted.opensSession());
+            long ttftMs = (System.nanoTime() - start) / 1_000_000;
+            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, overheadMs, ttftMs);
+            TurnEvents.Notice notice = opened.sessionRecreated()
+                    ? new TurnEvents.Notice("session_recreated", SESSION_RECREATED) : null;
+            return new TurnStart.Started(new Turn(started, opened.tokens(), notice, admitted.place(), settlements,
+                    executor));
+        } catch (RuntimeException failure) {
+            // nothing of the answer exists: the caller pays nothing
+            String code = failure instanceof LlmException llmFailure ? llmFailure.code() : ProblemType.INTERNAL_ERROR.code();
+            try {
+                settlements.failedBeforeFirstToken(charge, AuditEntry.of(action, who, key.requestId(), sessionId, code)
+                        .withUsage(model, null, null, 0L).withTimes((System.nanoTime() - start) / 1_000_000, null));
+            } finally {
+                admitted.place().release();
+            }
+            if (failure instanceof LlmException llmFailure) {
+                return new TurnStart.NotStarted(Refusal.of(llmFailure.type(), llmFailure.getMessage(),
+                        llmFailure.retryAfter()));
+            }
+            throw failure;
+        }
+    }
+
+    /** Who asks, captured on the request thread: the settlement runs after the request has gone. */
+    private AuditEntry.Who who(Caller caller) {
+        return new AuditEntry.Who(caller.companyId(), caller.userId(), String.join(",", new TreeSet<>(caller.roles())),
+                currentRequest.clientAddress(), currentRequest.userAgent());
+    }
+}

@@ -1,0 +1,14 @@
+package dev.tollgate.turn;
+
+import dev.tollgate.audit.AuditEntry;
+import dev.tollgate.credits.Charge;
+import dev.tollgate.llm.ChatPrompt;
+
+/** What a turn's settlement needs to know of it, fixed once its first upstream event arrived. */
+record StartedTurn(String action, AuditEntry.Who who, Charge charge, ChatPrompt prompt, long startNanos,
+                   long gatewayOverheadMs, long ttftMs) {
+
+    long elapsedMs() {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}
