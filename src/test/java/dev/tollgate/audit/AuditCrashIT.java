@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -37,7 +38,7 @@ class AuditCrashIT {
     @Test
     void aServerKilledMidLoadLosesNoAuditRowTiedToMoney() throws Exception {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         ConcurrentLinkedQueue<String> finished = new ConcurrentLinkedQueue<>();
         ConcurrentLinkedQueue<String> deniedSent = new ConcurrentLinkedQueue<>();

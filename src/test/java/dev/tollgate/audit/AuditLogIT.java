@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -25,7 +26,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class AuditLogIT {
 
     private static String auditorOf(DevJwt user) {
-        return TestEnv.newUser().company(user.company()).roles(List.of("auditor")).sign(TestEnv.keysDir());
+        return Client.as(TestEnv.newUser().company(user.company()).roles(List.of("auditor"))).token();
     }
 
     private static JsonArray events(String auditor, String query) {
@@ -47,19 +48,19 @@ class AuditLogIT {
     @Test
     void everyActionOfAUserIsRecordedWithoutItsText() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         String auditor = auditorOf(user);
         Api.Streamed chat = Chats.stream(token, "audit me AUDIT-TEXT-MARKER [[sim tokens=3]]");
         String session = chat.only("meta").json().getString("session_id");
         assertThat(Api.send(Api.request("/api/v1/llm-tokens", token).header("Content-Type", "application/json")
                 .POST(Api.json(Map.of("session_id", session))).build()).statusCode()).isEqualTo(201);
         assertThat(Api.get("/api/v1/sessions/" + Chats.startSession(Chats.token()), token).statusCode()).isEqualTo(404);
-        String admin = TestEnv.newUser().company(user.company()).roles(List.of("user", "company_admin")).sign(TestEnv.keysDir());
+        String admin = Client.as(TestEnv.newUser().company(user.company()).roles(List.of("user", "company_admin"))).token();
         Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), admin).header("Content-Type", "application/json")
                 .PUT(Api.json(Map.of("daily_credits", 1))).build());
         assertThat(Chats.stream(token, "too dear [[sim tokens=3]]").status()).isEqualTo(402);
         assertThat(Api.send(Api.request("/api/v1/sessions/" + session, token).DELETE().build()).statusCode()).isEqualTo(204);
-        String billing = TestEnv.newUser().roles(List.of("billing_admin")).sign(TestEnv.keysDir());
+        String billing = Client.as(TestEnv.newUser().roles(List.of("billing_admin"))).token();
         Api.send(Api.request("/api/v1/admin/credits/grants", billing).header("Content-Type", "application/json")
                 .header("Idempotency-Key", "audit-" + user.company())
                 .POST(Api.json(Map.of("company_id", user.company(), "credits", 5))).build());
@@ -105,23 +106,23 @@ class AuditLogIT {
     void anAuditorSeesOnlyTheirCompanyAndOnlyAuditorsSeeAnything() {
         DevJwt alice = TestEnv.newUser();
         DevJwt bob = TestEnv.newUser();
-        Chats.stream(alice.sign(TestEnv.keysDir()), "alice [[sim tokens=1]]");
-        Chats.stream(bob.sign(TestEnv.keysDir()), "bob [[sim tokens=1]]");
+        Chats.stream(Client.as(alice).token(), "alice [[sim tokens=1]]");
+        Chats.stream(Client.as(bob).token(), "bob [[sim tokens=1]]");
 
         await().untilAsserted(() -> assertThat(actions(events(auditorOf(alice), ""))).contains("chat.stream"));
         JsonArray seen = events(auditorOf(alice), "&user_id=" + bob.subject());
         assertThat(seen).isEmpty();
         assertThat(events(auditorOf(alice), "").stream().map(e -> e.asJsonObject().getString("company_id")).distinct())
                 .containsExactly(alice.company());
-        assertThat(Api.get("/api/v1/audit/events", alice.sign(TestEnv.keysDir())).statusCode()).isEqualTo(403);
-        String billingAdmin = TestEnv.newUser().company(alice.company()).roles(List.of("billing_admin")).sign(TestEnv.keysDir());
+        assertThat(Api.get("/api/v1/audit/events", Client.as(alice).token()).statusCode()).isEqualTo(403);
+        String billingAdmin = Client.as(TestEnv.newUser().company(alice.company()).roles(List.of("billing_admin"))).token();
         assertThat(Api.get("/api/v1/audit/verify", billingAdmin).statusCode()).isEqualTo(403);
     }
 
     @Test
     void filtersAndCursorPagesFindEveryEventOnce() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         for (int i = 0; i < 3; i++) {
             Chats.stream(token, "page " + i + " [[sim tokens=1]]");
         }
@@ -151,7 +152,7 @@ class AuditLogIT {
     @Test
     void theCsvExportHasEveryMatchingRow() {
         DevJwt user = TestEnv.newUser();
-        Chats.stream(user.sign(TestEnv.keysDir()), "csv, \"quoted\" [[sim tokens=2]]");
+        Chats.stream(Client.as(user).token(), "csv, \"quoted\" [[sim tokens=2]]");
         String auditor = auditorOf(user);
         await().untilAsserted(() -> assertThat(actions(events(auditor, ""))).contains("chat.stream"));
 
@@ -168,7 +169,7 @@ class AuditLogIT {
     @Test
     void theUsageReportGroupsRequestsTokensCreditsAndLatencies() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         Chats.stream(token, "one [[sim tokens=2]]");
         Chats.stream(token, "two [[sim tokens=4]]");
         Chats.stream(token, "bad [[sim fault=http500]]");
@@ -202,7 +203,7 @@ class AuditLogIT {
     @Test
     void verifyFindsTheChainIntactThenTheRowSomeoneChanged() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         for (int i = 0; i < 3; i++) {
             Chats.stream(token, "chain " + i + " [[sim tokens=1]]");
         }
@@ -227,7 +228,7 @@ class AuditLogIT {
     @Test
     void aRemovedRowBreaksTheChainAtItsSuccessor() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         Chats.stream(token, "one [[sim tokens=1]]");
         Chats.stream(token, "two [[sim tokens=1]]");
         String auditor = auditorOf(user);

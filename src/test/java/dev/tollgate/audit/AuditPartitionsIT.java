@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -54,7 +55,7 @@ class AuditPartitionsIT {
     private static JsonObject verify(String company, Instant from, Instant to) {
         DevJwt auditor = TestEnv.newUser().company(company).roles(List.of("auditor"));
         HttpResponse<String> response = Api.get("/api/v1/audit/verify?from=" + from + "&to=" + to,
-                auditor.sign(TestEnv.keysDir()));
+                Client.as(auditor).token());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Api.parse(response.body());
     }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -76,7 +77,7 @@ class UsageReportIT {
     }
 
     static Map<String, JsonObject> report(String groupBy) {
-        String auditor = TestEnv.newUser().company(COMPANY.company()).roles(List.of("auditor")).sign(TestEnv.keysDir());
+        String auditor = Client.as(TestEnv.newUser().company(COMPANY.company()).roles(List.of("auditor"))).token();
         HttpResponse<String> response = Api.get("/api/v1/audit/reports/usage?group_by=" + groupBy
                 + "&from=" + FROM + "&to=" + TO, auditor);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.DevKeys;
 import dev.tollgate.testing.IdentityProvider;
@@ -59,7 +60,7 @@ class AuthenticationIT {
 
     /** A genuine token whose payload was then changed to another company. */
     private static String tampered() {
-        String[] parts = TestEnv.newUser().sign(TestEnv.keysDir()).split("\\.");
+        String[] parts = Client.freshUser().token().split("\\.");
         String payload = new String(Base64.getUrlDecoder().decode(parts[1]), StandardCharsets.UTF_8)
                 .replaceFirst("\"company_id\":\"[^\"]+\"", "\"company_id\":\"someone-elses\"");
         return parts[0] + "." + DevJwt.b64(payload) + "." + parts[2];
@@ -78,12 +79,12 @@ class AuthenticationIT {
                 // Liberty's own default skew would take this one; Tollgate allows 30 s.
                 Arguments.of("expired two minutes ago", TestEnv.newUser().issuedAt(now.minusSeconds(720)).ttlSeconds(600)
                         .sign(TestEnv.keysDir())),
-                Arguments.of("not yet valid", TestEnv.newUser().notBefore(now.plusSeconds(600)).sign(TestEnv.keysDir())),
-                Arguments.of("wrong issuer", TestEnv.newUser().issuer("https://evil.example").sign(TestEnv.keysDir())),
-                Arguments.of("wrong audience", TestEnv.newUser().audience("another-app").sign(TestEnv.keysDir())),
+                Arguments.of("not yet valid", Client.as(TestEnv.newUser().notBefore(now.plusSeconds(600))).token()),
+                Arguments.of("wrong issuer", Client.as(TestEnv.newUser().issuer("https://evil.example")).token()),
+                Arguments.of("wrong audience", Client.as(TestEnv.newUser().audience("another-app")).token()),
                 Arguments.of("tampered payload", tampered()),
                 Arguments.of("signed by another key under the dev key's id",
-                        TestEnv.newUser().signedWith(newKeyPair().getPrivate()).sign(TestEnv.keysDir())),
+                        Client.as(TestEnv.newUser().signedWith(newKeyPair().getPrivate())).token()),
                 Arguments.of("unknown key id", TestEnv.newUser().keyId("nobody-knows-" + UUID.randomUUID())
                         .signedWith(newKeyPair().getPrivate()).sign(TestEnv.keysDir())));
     }
@@ -104,13 +105,13 @@ class AuthenticationIT {
     @Test
     void aValidTokenIsAccepted() {
         DevJwt user = TestEnv.newUser();
-        Api.Streamed answer = Api.chatStream(user.sign(TestEnv.keysDir()), Map.of("query", "hi [[sim tokens=1]]"));
+        Api.Streamed answer = Api.chatStream(Client.as(user).token(), Map.of("query", "hi [[sim tokens=1]]"));
         assertThat(answer.status()).isEqualTo(200);
     }
 
     @Test
     void aTokenExpiredWithinTheClockSkewIsStillAccepted() {
-        String token = TestEnv.newUser().issuedAt(Instant.now().minusSeconds(605)).ttlSeconds(600).sign(TestEnv.keysDir());
+        String token = Client.as(TestEnv.newUser().issuedAt(Instant.now().minusSeconds(605)).ttlSeconds(600)).token();
         assertThat(Api.get("/api/v1/credits", token).statusCode()).isEqualTo(200);
     }
 
@@ -118,7 +119,7 @@ class AuthenticationIT {
     void aKeyTheIdentityProviderPublishesLaterIsAcceptedWithoutARestart() throws Exception {
         KeyPair rotated = newKeyPair();
         String kid = "rotated-" + UUID.randomUUID();
-        String token = TestEnv.newUser().keyId(kid).signedWith(rotated.getPrivate()).sign(TestEnv.keysDir());
+        String token = Client.as(TestEnv.newUser().keyId(kid).signedWith(rotated.getPrivate())).token();
         assertThat(Api.get("/api/v1/credits", token).statusCode()).isEqualTo(401);
 
         IdentityProvider.get().publish(kid, (RSAPublicKey) rotated.getPublic());
@@ -129,7 +130,7 @@ class AuthenticationIT {
 
     @Test
     void aTokenWithoutACompanyIsRefusedWith403AndTheReason() {
-        String token = TestEnv.newUser().company(null).sign(TestEnv.keysDir());
+        String token = Client.as(TestEnv.newUser().company(null)).token();
         HttpResponse<String> response = chat(token);
 
         assertThat(response.statusCode()).isEqualTo(403);

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.simulator.LlmSimulator;
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -43,22 +44,25 @@ class ChatFailuresIT {
     }
 
     private static long balance(DevJwt user) {
-        return ((Number) Db.rows("select balance from credit_account where company_id = ?", user.company())
-                .get(0).get("balance")).longValue();
+        return Client.as(user).balance();
+    }
+
+    private static boolean hasSessions(DevJwt user) {
+        return !Client.as(user).read("/api/v1/sessions").getJsonArray("items").isEmpty();
     }
 
     @Test
     void noFirstTokenInTimeIs504WithRetryAdviceAndRefunded() {
         DevJwt user = TestEnv.newUser();
-        Api.Streamed answer = Chats.stream(user.sign(TestEnv.keysDir()), "slow [[sim ttft_ms=5000]]");
+        Api.Streamed answer = Chats.stream(Client.as(user).token(), "slow [[sim ttft_ms=5000]]");
 
         assertProblem(answer, 504);
         assertThat(answer.response().headers().firstValue("Retry-After")).isPresent();
         assertThat(balance(user)).isEqualTo(1000);
-        assertThat(Db.rows("select kind from ledger_entry where company_id = ? order by id", user.company()))
-                .extracting(row -> row.get("kind")).containsExactly("GRANT", "RESERVE", "RELEASE");
-        assertThat(Db.rows("select status from credit_reservation where company_id = ?", user.company()))
-                .extracting(row -> row.get("status")).containsExactly("RELEASED");
+        assertThat(Client.as(user).ledger()).extracting(entry -> entry.getString("kind"))
+                .containsExactly("GRANT", "RESERVE", "RELEASE");
+        assertThat(Client.as(user).reservations(null)).extracting(hold -> hold.getString("status"))
+                .containsExactly("released");
         // and the upstream request was let go: the simulator's first writes (at 5 s) find the connection closed
         String requestId = answer.response().headers().firstValue("X-Request-Id").orElseThrow();
         await().atMost(Duration.ofSeconds(10)).until(() -> sim.cancelled().contains(requestId));
@@ -108,7 +112,7 @@ class ChatFailuresIT {
     @Test
     void anEmptyPoolIs402WithTheNumbersAndTheLlmServiceIsNotCalled() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         String session = Chats.startSession(token);
         // Spend the rest of the pool the way the ledger would, keeping balance = sum of entries.
         long left = balance(user);
@@ -116,7 +120,7 @@ class ChatFailuresIT {
         Db.rows("insert into ledger_entry (company_id, kind, amount, idempotency_key, created_at) "
                 + "values (?, 'DEBIT', ?, ?, now()) returning id", user.company(), -left, "test-spend:" + user.company());
 
-        // on the session it has, so admitted in one statement (db/V16); CreditsIT refuses a new session's
+        // on the session it has, so admitted in one statement (db/R__admission.sql); CreditsIT refuses a new session's
         Api.Streamed refused = Api.chatStream(token, Map.of("session_id", session, "query", "unpaid [[sim tokens=2]]"));
 
         assertProblem(refused, 402);
@@ -124,7 +128,7 @@ class ChatFailuresIT {
         assertThat(refused.problem().getJsonNumber("required").longValue()).isPositive();
         assertThat(balance(user)).isZero();
         String requestId = refused.response().headers().firstValue("X-Request-Id").orElseThrow();
-        assertThat(Db.rows("select id from ledger_entry where request_id = ?", requestId)).isEmpty();
+        assertThat(Client.as(user).ledger()).noneMatch(entry -> requestId.equals(entry.getString("request_id", null)));
         assertThat(Db.rows("select 1 from stream_slot where company_id = ?", user.company())).isEmpty();
         assertThat(sim.seen()).noneMatch(s -> requestId.equals(s.requestId()) && s.path().equals("/chat/stream"));
     }
@@ -132,22 +136,22 @@ class ChatFailuresIT {
     @Test
     void aModelWithoutAPriceIsRefusedWith422AndStoresNothing() {
         DevJwt user = TestEnv.newUser();
-        Api.Streamed refused = Api.chatStream(user.sign(TestEnv.keysDir()), Map.of("query", "hi", "model", "gpt-free"));
+        Api.Streamed refused = Api.chatStream(Client.as(user).token(), Map.of("query", "hi", "model", "gpt-free"));
 
         assertProblem(refused, 422);
         assertThat(refused.problem().getJsonArray("errors").getJsonObject(0).getString("field")).isEqualTo("model");
-        assertThat(Db.rows("select id from chat_session where user_id = ?", user.subject())).isEmpty();
+        assertThat(hasSessions(user)).isFalse();
     }
 
     @Test
     void invalidFiltersAre422WithFieldErrorsAndStoreNothing() {
         DevJwt user = TestEnv.newUser();
-        Api.Streamed answer = Api.chatStream(user.sign(TestEnv.keysDir()), Map.of("query", "find things",
+        Api.Streamed answer = Api.chatStream(Client.as(user).token(), Map.of("query", "find things",
                 "filters", Map.of()));
         assertThat(answer.status()).isEqualTo(200); // an empty filter object is fine
 
         DevJwt other = TestEnv.newUser();
-        var response = Api.send(Api.request("/api/v1/chat/stream", other.sign(TestEnv.keysDir()))
+        var response = Api.send(Api.request("/api/v1/chat/stream", Client.as(other).token())
                 .header("Content-Type", "application/json")
                 .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
                         "{\"query\":\"find\",\"filters\":{\"year\":\"last\",\"colour\":\"red\",\"department\":\"legal\"}}"))
@@ -157,7 +161,7 @@ class ChatFailuresIT {
         var problem = Api.parse(response.body());
         assertThat(problem.getJsonArray("errors").getValuesAs(jakarta.json.JsonObject.class))
                 .extracting(e -> e.getString("field")).containsExactlyInAnyOrder("filters.year", "filters.colour");
-        assertThat(Db.rows("select id from chat_session where user_id = ?", other.subject())).isEmpty();
+        assertThat(hasSessions(other)).isFalse();
         assertThat(Db.rows("select company_id from credit_account where company_id = ?", other.company())).isEmpty();
     }
 }

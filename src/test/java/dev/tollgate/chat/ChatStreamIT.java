@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.simulator.LlmSimulator;
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.SseEvent;
@@ -34,7 +35,7 @@ class ChatStreamIT {
     @Test
     void tokensArriveOneByOneAndEndWithUsageAndDone() {
         DevJwt user = TestEnv.newUser();
-        Api.Streamed answer = Api.chatStream(user.sign(TestEnv.keysDir()),
+        Api.Streamed answer = Api.chatStream(Client.as(user).token(),
                 Map.of("query", "Tell me about gateways [[sim tokens=6 delay_ms=150]]"));
 
         assertThat(answer.status()).isEqualTo(200);
@@ -70,7 +71,7 @@ class ChatStreamIT {
     @Test
     void theRequestIdIsKeptAndPassedToTheLlmService() {
         String requestId = "req-" + UUID.randomUUID();
-        var request = Api.request("/api/v1/chat/stream", TestEnv.newUser().sign(TestEnv.keysDir()))
+        var request = Api.request("/api/v1/chat/stream", Client.freshUser().token())
                 .header("Content-Type", "application/json")
                 .header("X-Request-Id", requestId)
                 .POST(Api.json(Map.of("query", "hello [[sim tokens=2]]"))).build();
@@ -85,77 +86,79 @@ class ChatStreamIT {
 
     @Test
     void aChatLeavesASessionMirrorALedgerEntryAndAnAuditRow() {
-        DevJwt user = TestEnv.newUser();
-        Api.Streamed answer = Api.chatStream(user.sign(TestEnv.keysDir()), Map.of("query", "audit me [[sim tokens=3]]"));
+        Client user = Client.freshUser();
+        Api.Streamed answer = user.stream("audit me [[sim tokens=3]]");
         assertThat(answer.status()).isEqualTo(200);
         String requestId = answer.only("meta").json().getString("request_id");
         UUID sessionId = UUID.fromString(answer.only("meta").json().getString("session_id"));
 
         // The relay settles after the last event is written; the client may read it first.
-        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(
-                Db.rows("select * from audit_event where request_id = ? and action = 'chat.stream'", requestId)).hasSize(1));
+        org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(ofRequest(user.auditEvents("action=chat.stream"),
+                requestId)).hasSize(1));
 
-        var session = Db.rows("select * from chat_session where id = ?", sessionId).get(0);
-        assertThat(session.get("user_id")).isEqualTo(user.subject());
-        assertThat(session.get("company_id")).isEqualTo(user.company());
-        assertThat(((Number) session.get("message_count")).intValue()).isEqualTo(2);
-        assertThat(((Number) session.get("credits_used")).longValue()).isEqualTo(1);
+        JsonObject session = user.read("/api/v1/sessions/" + sessionId);
+        assertThat(session.getString("user_id")).isEqualTo(user.subject());
+        assertThat(session.getString("company_id")).isEqualTo(user.company());
+        assertThat(session.getInt("message_count")).isEqualTo(2);
+        assertThat(session.getJsonNumber("credits_used").longValue()).isEqualTo(1);
         assertThat(sim.hasSession(sessionId.toString())).isTrue();
 
         // Held before the call, then the hold released and the actual cost (1 credit) captured.
-        var entries = Db.rows("select kind, amount from ledger_entry where request_id = ? order by id", requestId);
-        assertThat(entries).extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
-        assertThat(entries.stream().mapToLong(row -> ((Number) row.get("amount")).longValue()).sum()).isEqualTo(-1);
-        assertThat(((Number) entries.get(0).get("amount")).longValue()).isLessThan(-1);
-        var balance = Db.rows("select balance, (select sum(amount) from ledger_entry e where e.company_id = a.company_id) as total"
-                + " from credit_account a where company_id = ?", user.company()).get(0);
-        assertThat(((Number) balance.get("balance")).longValue()).isEqualTo(999);
-        assertThat(((Number) balance.get("total")).longValue()).isEqualTo(999);
+        List<JsonObject> entries = ofRequest(user.ledger(), requestId);
+        assertThat(entries).extracting(entry -> entry.getString("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
+        assertThat(entries.stream().mapToLong(entry -> entry.getJsonNumber("amount").longValue()).sum()).isEqualTo(-1);
+        assertThat(entries.get(0).getJsonNumber("amount").longValue()).isLessThan(-1);
+        assertThat(user.balance()).isEqualTo(999);
+        JsonObject check = user.colleague("billing_admin").read("/api/v1/admin/credits/check?company_id=" + user.company());
+        assertThat(check.getJsonNumber("sum_of_entries").longValue()).isEqualTo(999);
+        assertThat(check.getBoolean("consistent")).isTrue();
 
-        var audit = Db.rows("select * from audit_event where request_id = ? and action = 'chat.stream'", requestId).get(0);
-        assertThat(audit.get("model")).isEqualTo("sim-1");
-        assertThat(audit.get("roles")).isEqualTo("user");
-        assertThat(audit.get("client_address")).isNotNull();
-        assertThat(((Number) audit.get("ttft_ms")).longValue()).isBetween(0L, ((Number) audit.get("latency_ms")).longValue());
+        JsonObject audit = ofRequest(user.auditEvents("action=chat.stream"), requestId).get(0);
+        assertThat(audit.getString("model")).isEqualTo("sim-1");
+        assertThat(audit.getString("roles")).isEqualTo("user");
+        assertThat(audit.getString("client_address", null)).isNotNull();
+        assertThat(audit.getJsonNumber("ttft_ms").longValue()).isBetween(0L, audit.getJsonNumber("latency_ms").longValue());
         // the session it opened and the hold it settled are audited with the same request id
-        assertThat(Db.rows("select action from audit_event where request_id = ? order by id", requestId))
-                .extracting(row -> row.get("action"))
+        assertThat(ofRequest(user.auditEvents(""), requestId)).extracting(event -> event.getString("action"))
                 .containsExactlyInAnyOrder("session.create", "reservation.captured", "chat.stream");
-        assertThat(audit.get("outcome")).isEqualTo("ok");
-        assertThat(audit.get("user_id")).isEqualTo(user.subject());
-        assertThat(((Number) audit.get("completion_tokens")).intValue()).isEqualTo(3);
+        assertThat(audit.getString("outcome")).isEqualTo("ok");
+        assertThat(audit.getString("user_id")).isEqualTo(user.subject());
+        assertThat(audit.getInt("completion_tokens")).isEqualTo(3);
+    }
+
+    private static List<JsonObject> ofRequest(List<JsonObject> rows, String requestId) {
+        return rows.stream().filter(row -> requestId.equals(row.getString("request_id", null))).toList();
     }
 
     @Test
     void aSecondTurnInTheSameSessionContinuesIt() {
-        String token = TestEnv.newUser().sign(TestEnv.keysDir());
-        String sessionId = Api.chatStream(token, Map.of("query", "first [[sim tokens=2]]")).only("meta").json().getString("session_id");
+        Client user = Client.freshUser();
+        String sessionId = user.stream("first [[sim tokens=2]]").only("meta").json().getString("session_id");
 
-        Api.Streamed second = Api.chatStream(token, Map.of("session_id", sessionId, "query", "second [[sim tokens=2]]"));
+        Api.Streamed second = user.stream(Map.of("session_id", sessionId, "query", "second [[sim tokens=2]]"));
 
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.only("meta").json().getString("session_id")).isEqualTo(sessionId);
         org.awaitility.Awaitility.await().untilAsserted(() -> assertThat(
-                ((Number) Db.rows("select message_count from chat_session where id = ?", UUID.fromString(sessionId))
-                        .get(0).get("message_count")).intValue()).isEqualTo(4));
+                user.read("/api/v1/sessions/" + sessionId).getInt("message_count")).isEqualTo(4));
     }
 
     @Test
     void someoneElsesSessionIsNotFound() {
-        String owner = TestEnv.newUser().sign(TestEnv.keysDir());
-        String sessionId = Api.chatStream(owner, Map.of("query", "mine [[sim tokens=1]]")).only("meta").json().getString("session_id");
+        Client owner = Client.freshUser();
+        String sessionId = owner.stream("mine [[sim tokens=1]]").only("meta").json().getString("session_id");
 
-        DevJwt someoneElse = TestEnv.newUser();
-        Api.Streamed stranger = Api.chatStream(someoneElse.sign(TestEnv.keysDir()),
-                Map.of("session_id", sessionId, "query", "let me in"));
+        Client someoneElse = Client.freshUser();
+        Api.Streamed stranger = someoneElse.stream(Map.of("session_id", sessionId, "query", "let me in"));
 
         assertThat(stranger.status()).isEqualTo(404);
         assertThat(stranger.response().headers().firstValue("Content-Type")).contains("application/problem+json");
         assertThat(stranger.problem().getString("request_id")).isNotBlank();
-        // admitted in one statement with the hold (db/V16): a refusal holds nothing and keeps no slot
+        // admitted in one statement with the hold: a refusal holds nothing and keeps no slot
         String requestId = stranger.response().headers().firstValue("X-Request-Id").orElseThrow();
-        assertThat(Db.rows("select turn_id from credit_reservation where request_id = ?", requestId)).isEmpty();
-        assertThat(Db.rows("select id from ledger_entry where request_id = ?", requestId)).isEmpty();
+        assertThat(ofRequest(someoneElse.reservations(null), requestId)).isEmpty();
+        assertThat(ofRequest(someoneElse.ledger(), requestId)).isEmpty();
+        // the slot is not on the API: read where it is kept
         assertThat(Db.rows("select turn_id from stream_slot where company_id = ? and user_id = ?",
                 someoneElse.company(), someoneElse.subject())).isEmpty();
     }
@@ -163,7 +166,7 @@ class ChatStreamIT {
     @Test
     void thePromptTextIsInNoLogAndNoTable() throws IOException {
         String marker = "PROMPT-MARKER-" + UUID.randomUUID();
-        Api.Streamed answer = Api.chatStream(TestEnv.newUser().sign(TestEnv.keysDir()),
+        Api.Streamed answer = Api.chatStream(Client.freshUser().token(),
                 Map.of("query", "Please keep this secret " + marker + " [[sim tokens=3]]"));
         assertThat(answer.status()).isEqualTo(200);
         String requestId = answer.only("meta").json().getString("request_id");

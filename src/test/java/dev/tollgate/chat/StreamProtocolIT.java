@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.tollgate.simulator.LlmSimulator;
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Chats;
-import dev.tollgate.testing.Db;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.SseEvent;
 import dev.tollgate.testing.Simulator;
 import dev.tollgate.testing.UsesSimulator;
@@ -86,7 +86,8 @@ class StreamProtocolIT {
 
     @Test
     void whenTheClientHangsUpTheUpstreamIsCancelledAndTheTurnSettled() throws Exception {
-        var response = Api.openStream(Chats.token(), Map.of("query", "long [[sim tokens=400 delay_ms=40]]"));
+        Client user = Client.freshUser();
+        var response = Api.openStream(user.token(), Map.of("query", "long [[sim tokens=400 delay_ms=40]]"));
         assertThat(response.statusCode()).isEqualTo(200);
         String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
         var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
@@ -104,23 +105,22 @@ class StreamProtocolIT {
         long cancelMs = (System.nanoTime() - hungUp) / 1_000_000;
         System.out.println("upstream cancelled " + cancelMs + " ms after the client hung up");
 
-        await().untilAsserted(() -> assertThat(Db.rows("select outcome, completion_tokens, credits from audit_event where request_id = ? and action = 'chat.stream'",
-                requestId)).singleElement().satisfies(row -> {
-                    assertThat(row.get("outcome")).isEqualTo("client_disconnected");
-                    assertThat(((Number) row.get("completion_tokens")).intValue()).isBetween(3, 399);
+        await().untilAsserted(() -> assertThat(user.auditEvents("action=chat.stream"))
+                .filteredOn(event -> requestId.equals(event.getString("request_id", null)))
+                .singleElement().satisfies(event -> {
+                    assertThat(event.getString("outcome")).isEqualTo("client_disconnected");
+                    assertThat(event.getInt("completion_tokens")).isBetween(3, 399);
                 }));
         // What was delivered is captured, the rest of the hold released: the entries say so.
-        long audited = ((Number) Db.rows("select credits from audit_event where request_id = ? and action = 'chat.stream'", requestId)
-                .get(0).get("credits")).longValue();
-        var entries = Db.rows("select kind, amount from ledger_entry where request_id = ? order by id", requestId);
-        assertThat(entries).extracting(row -> row.get("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
-        assertThat(entries.stream().mapToLong(row -> ((Number) row.get("amount")).longValue()).sum()).isEqualTo(-audited);
+        long audited = user.auditEvents("action=chat.stream").get(0).getJsonNumber("credits").longValue();
+        var entries = user.ledger().stream().filter(entry -> requestId.equals(entry.getString("request_id", null))).toList();
+        assertThat(entries).extracting(entry -> entry.getString("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
+        assertThat(entries.stream().mapToLong(entry -> entry.getJsonNumber("amount").longValue()).sum()).isEqualTo(-audited);
         assertThat(audited).isPositive();
-        assertThat(Db.rows("select status, captured from credit_reservation where request_id = ?", requestId))
-                .singleElement().satisfies(row -> {
-                    assertThat(row.get("status")).isEqualTo("CAPTURED");
-                    assertThat(((Number) row.get("captured")).longValue()).isEqualTo(audited);
-                });
+        assertThat(user.reservations(null)).singleElement().satisfies(hold -> {
+            assertThat(hold.getString("status")).isEqualTo("captured");
+            assertThat(hold.getJsonNumber("captured").longValue()).isEqualTo(audited);
+        });
     }
 
     @Test

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class CreditsIT {
 
     private static String admin() {
-        return TestEnv.newUser().roles(List.of("billing_admin")).sign(TestEnv.keysDir());
+        return Client.as(TestEnv.newUser().roles(List.of("billing_admin"))).token();
     }
 
     private static java.net.http.HttpResponse<String> grant(String token, String key, String company, long credits) {
@@ -37,7 +38,7 @@ class CreditsIT {
     @Test
     void aUserSeesTheCompanyBalanceAndWhatTheirAnswersCostThisMonth() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         Api.Streamed answer = Chats.stream(token, "what does it cost [[sim tokens=5]]");
         long charged = answer.only("usage").json().getJsonNumber("credits_charged").longValue();
 
@@ -54,7 +55,7 @@ class CreditsIT {
     @Test
     void aRetriedChatWithTheSameIdempotencyKeyIsChargedOnce() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         String key = "chat-" + UUID.randomUUID();
         Map<String, String> body = Map.of("query", "retry me [[sim tokens=4]]");
         var first = Api.send(Api.request("/api/v1/chat", token).header("Content-Type", "application/json")
@@ -80,19 +81,19 @@ class CreditsIT {
     @Test
     void aCompanyAdminsLimitStopsAUsersRequestsWith402() {
         DevJwt user = TestEnv.newUser();
-        String admin = TestEnv.newUser().company(user.company()).roles(List.of("company_admin")).sign(TestEnv.keysDir());
+        String admin = Client.as(TestEnv.newUser().company(user.company()).roles(List.of("company_admin"))).token();
         var set = Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), admin)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_credits\":1}")).build());
         assertThat(set.statusCode()).isEqualTo(200);
 
-        Api.Streamed refused = Chats.stream(user.sign(TestEnv.keysDir()), "over the limit [[sim tokens=1]]");
-        assertThat(Api.parse(Api.get("/api/v1/credits", user.sign(TestEnv.keysDir())).body())
+        Api.Streamed refused = Chats.stream(Client.as(user).token(), "over the limit [[sim tokens=1]]");
+        assertThat(Api.parse(Api.get("/api/v1/credits", Client.as(user).token()).body())
                 .getJsonNumber("daily_limit").longValue()).isEqualTo(1);
 
         assertThat(refused.status()).isEqualTo(402);
         assertThat(refused.problem().getString("title")).isEqualTo("Spending limit reached");
-        assertThat(Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), user.sign(TestEnv.keysDir()))
+        assertThat(Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), Client.as(user).token())
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_credits\":1000}")).build()).statusCode()).isEqualTo(403);
     }
@@ -134,7 +135,7 @@ class CreditsIT {
     @Test
     void aBillingAdminSeesHowEachHoldEnded() {
         DevJwt user = TestEnv.newUser();
-        Chats.stream(user.sign(TestEnv.keysDir()), "hold and capture [[sim tokens=3]]");
+        Chats.stream(Client.as(user).token(), "hold and capture [[sim tokens=3]]");
         String admin = admin();
 
         await().untilAsserted(() -> {
@@ -153,6 +154,6 @@ class CreditsIT {
         assertThat(Api.get("/api/v1/admin/credits/reservations?status=lost&company_id=" + user.company(), admin)
                 .statusCode()).isEqualTo(400);
         assertThat(Api.get("/api/v1/admin/credits/reservations?company_id=" + user.company(),
-                user.sign(TestEnv.keysDir())).statusCode()).isEqualTo(403);
+                Client.as(user).token()).statusCode()).isEqualTo(403);
     }
 }

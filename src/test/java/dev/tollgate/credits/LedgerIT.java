@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -32,7 +33,7 @@ class LedgerIT {
     }
 
     private static void chat(DevJwt user) {
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         assertThat(Chats.stream(token, "ledger me [[sim tokens=2]]").status()).isEqualTo(200);
         await().until(() -> !Db.rows("select id from audit_event where user_id = ? and action = 'chat.stream'", user.subject()).isEmpty());
     }
@@ -46,11 +47,11 @@ class LedgerIT {
         chat(bob);
         chat(TestEnv.newUser()); // another company
 
-        List<JsonObject> alices = allPages(alice.sign(TestEnv.keysDir()), 2);
+        List<JsonObject> alices = allPages(Client.as(alice).token(), 2);
         assertThat(alices).extracting(e -> e.getString("kind")).containsExactly("CAPTURE", "RELEASE", "RESERVE");
         assertThat(alices).allSatisfy(e -> assertThat(e.getString("user_id")).isEqualTo(alice.subject()));
 
-        String admin = TestEnv.newUser().company(company).roles(List.of("company_admin")).sign(TestEnv.keysDir());
+        String admin = Client.as(TestEnv.newUser().company(company).roles(List.of("company_admin"))).token();
         List<JsonObject> companys = allPages(admin, 4);
         assertThat(companys).hasSize(7); // the pool's grant and two turns of three entries
         assertThat(companys.stream().mapToLong(e -> e.getJsonNumber("amount").longValue()).sum())
@@ -65,7 +66,7 @@ class LedgerIT {
         Instant from = Instant.now().minusSeconds(60);
         chat(user);
         String period = "?from=" + from + "&to=" + Instant.now().plusSeconds(60);
-        String admin = TestEnv.newUser().company(company).roles(List.of("company_admin")).sign(TestEnv.keysDir());
+        String admin = Client.as(TestEnv.newUser().company(company).roles(List.of("company_admin"))).token();
 
         var csv = Api.send(Api.request("/api/v1/credits/ledger" + period, admin).header("Accept", "text/csv").GET().build());
 
@@ -76,7 +77,7 @@ class LedgerIT {
         assertThat(lines).hasSize(5); // header, grant, reserve, release, capture
         assertThat(lines.subList(1, 5)).allSatisfy(line -> assertThat(line).containsAnyOf(",sim-1,", ",GRANT,"));
 
-        var refused = Api.send(Api.request("/api/v1/credits/ledger" + period, user.sign(TestEnv.keysDir()))
+        var refused = Api.send(Api.request("/api/v1/credits/ledger" + period, Client.as(user).token())
                 .header("Accept", "text/csv").GET().build());
         assertThat(refused.statusCode()).isEqualTo(403);
         var badPeriod = Api.send(Api.request("/api/v1/credits/ledger?from=yesterday&to=now", admin)

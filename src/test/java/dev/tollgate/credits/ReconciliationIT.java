@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -31,13 +32,13 @@ class ReconciliationIT {
     @Test
     void usageTheLedgerMissedIsBookedOnceAsAnAdjustmentAndTheRunIsShown() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         assertThat(Chats.stream(token, "billed through Tollgate [[sim tokens=3]]").status()).isEqualTo(200);
         await().until(() -> !Db.rows("select id from audit_event where user_id = ? and action = 'chat.stream'", user.subject()).isEmpty());
         String missed = "direct-" + UUID.randomUUID();
         // A direct call whose webhook never arrived: 2,000 prompt + 1,000 completion tokens = 50 credits.
         Simulator.get().recordUsage(missed, user.company(), user.subject(), "sim-1", 2000, 1000);
-        String admin = TestEnv.newUser().roles(List.of("billing_admin")).sign(TestEnv.keysDir());
+        String admin = Client.as(TestEnv.newUser().roles(List.of("billing_admin"))).token();
 
         JsonObject first = reconcile(admin);
         JsonObject second = reconcile(admin);

@@ -3,6 +3,7 @@ package dev.tollgate.credits;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -23,7 +24,7 @@ class TwoServersIT {
     @Test
     void aPoolWorthTenHoldsAdmitsExactlyTenOfFortySimultaneousRequestsOverTwoServers() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         // Opens the pool (1000 credits) through the second server, and checks that it serves.
         var opened = Api.send(Api.requestTo(TestEnv.secondUrl(), "/api/v1/credits", token).GET().build());
         assertThat(opened.statusCode()).isEqualTo(200);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -53,7 +54,7 @@ class LlmTokensIT {
     @Test
     void aDirectStreamWorksWithTheTokenAndItsUsageSettlesTheHold() throws Exception {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         String session = Chats.startSession(token);
 
         HttpResponse<String> issued = issue(token, Map.of("session_id", session, "max_tokens", 50));
@@ -122,7 +123,7 @@ class LlmTokensIT {
         String session = Chats.startSession(owner);
         DevJwt stranger = TestEnv.newUser();
 
-        HttpResponse<String> refused = issue(stranger.sign(TestEnv.keysDir()), Map.of("session_id", session));
+        HttpResponse<String> refused = issue(Client.as(stranger).token(), Map.of("session_id", session));
 
         assertThat(refused.statusCode()).isEqualTo(404);
         assertThat(Db.rows("select turn_id from credit_reservation where company_id = ?", stranger.company())).isEmpty();

@@ -3,6 +3,7 @@ package dev.tollgate.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -75,7 +76,7 @@ class HostileInputIT {
     @MethodSource("attempts")
     void refusedWithProblemJsonAndNothingStored(String what, Attempt attempt, int status) {
         DevJwt user = TestEnv.newUser();
-        HttpRequest.Builder request = Api.request(attempt.path(), user.sign(TestEnv.keysDir()));
+        HttpRequest.Builder request = Api.request(attempt.path(), Client.as(user).token());
         if (attempt.contentType() != null) {
             request.header("Content-Type", attempt.contentType());
         }

@@ -3,6 +3,7 @@ package dev.tollgate.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.SseEvent;
@@ -141,7 +142,7 @@ class OpenApiIT {
     }
 
     private static String sign(DevJwt who) {
-        return who.sign(TestEnv.keysDir());
+        return Client.as(who).token();
     }
 
     @Test

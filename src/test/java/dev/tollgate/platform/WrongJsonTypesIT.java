@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tollgate.testing.Webhooks;
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
@@ -59,7 +60,7 @@ class WrongJsonTypesIT {
     }
 
     private static String sign(DevJwt user) {
-        return user.sign(TestEnv.keysDir());
+        return Client.as(user).token();
     }
 
     private static String read(String path, String token) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
@@ -35,7 +36,7 @@ class RateLimitsIT {
     private static final String[] SERVERS = {TestEnv.baseUrl(), TestEnv.secondUrl()};
 
     private static void limit(String company, Map<String, Integer> limits) {
-        String admin = TestEnv.newUser().roles(List.of("billing_admin")).sign(TestEnv.keysDir());
+        String admin = Client.as(TestEnv.newUser().roles(List.of("billing_admin"))).token();
         var set = Api.send(Api.request("/api/v1/admin/rate-limits/" + company, admin)
                 .header("Content-Type", "application/json").PUT(Api.json(limits)).build());
         assertThat(set.statusCode()).isEqualTo(200);
@@ -60,8 +61,8 @@ class RateLimitsIT {
         limit(alice.company(), Map.of("user_requests_per_minute", 6, "company_requests_per_minute", 9));
         // The counts are per minute of the clock: start where the whole test fits in one.
         await().atMost(Duration.ofSeconds(61)).until(() -> LocalTime.now(ZoneOffset.UTC).getSecond() < 45);
-        String alicesToken = alice.sign(TestEnv.keysDir());
-        String bobsToken = bob.sign(TestEnv.keysDir());
+        String alicesToken = Client.as(alice).token();
+        String bobsToken = Client.as(bob).token();
 
         for (int i = 0; i < 6; i++) {
             assertThat(credits(i, alicesToken).statusCode()).isEqualTo(200);
@@ -76,7 +77,7 @@ class RateLimitsIT {
         assertTooMany(companyFull);
         assertThat(Api.parse(companyFull.body()).getString("detail")).contains("company");
         // Another company is untouched.
-        assertThat(credits(0, TestEnv.newUser().sign(TestEnv.keysDir())).statusCode()).isEqualTo(200);
+        assertThat(credits(0, Client.freshUser().token()).statusCode()).isEqualTo(200);
         // and every refusal is in the audit log
         await().untilAsserted(() -> assertThat(Db.rows("select 1 from audit_event where company_id = ? "
                 + "and action = 'request.denied' and outcome = '429'", alice.company())).hasSize(3));
@@ -87,8 +88,8 @@ class RateLimitsIT {
         DevJwt alice = TestEnv.newUser();
         DevJwt bob = TestEnv.newUser().company(alice.company());
         limit(alice.company(), Map.of("user_max_streams", 2, "company_max_streams", 3));
-        String alicesToken = alice.sign(TestEnv.keysDir());
-        String bobsToken = bob.sign(TestEnv.keysDir());
+        String alicesToken = Client.as(alice).token();
+        String bobsToken = Client.as(bob).token();
         Map<String, String> slow = Map.of("query", "stay a while [[sim tokens=400 delay_ms=50]]");
         List<HttpResponse<InputStream>> open = new ArrayList<>();
         try {
@@ -128,7 +129,7 @@ class RateLimitsIT {
     void aTurnOnAnExistingSessionIsLimitedAndRefusedWithoutAHold() throws Exception {
         DevJwt alice = TestEnv.newUser();
         limit(alice.company(), Map.of("user_max_streams", 1));
-        String token = alice.sign(TestEnv.keysDir());
+        String token = Client.as(alice).token();
         String session = Chats.startSession(token);
         Map<String, String> slow = Map.of("session_id", session, "query", "stay a while [[sim tokens=400 delay_ms=50]]");
         HttpResponse<InputStream> first = Api.openStreamOn(SERVERS[0], token, slow);
@@ -189,7 +190,7 @@ class RateLimitsIT {
 
     @Test
     void onlyABillingAdminSetsLimits() {
-        String user = TestEnv.newUser().sign(TestEnv.keysDir());
+        String user = Client.freshUser().token();
         var refused = Api.send(Api.request("/api/v1/admin/rate-limits/anyone", user)
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"user_max_streams\":1000}")).build());

@@ -10,7 +10,7 @@ public final class Chats {
 
     /** A fresh user's token. */
     public static String token() {
-        return TestEnv.newUser().sign(TestEnv.keysDir());
+        return Client.freshUser().token();
     }
 
     public static Api.Streamed stream(String token, String query) {

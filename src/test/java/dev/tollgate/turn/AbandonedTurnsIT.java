@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Chats;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.Simulator;
@@ -50,7 +51,7 @@ class AbandonedTurnsIT {
 
     private static DevJwt userWithPool() {
         DevJwt user = TestEnv.newUser();
-        assertThat(Chats.stream(user.sign(TestEnv.keysDir()), "open the pool [[sim tokens=1]]").status()).isEqualTo(200);
+        assertThat(Chats.stream(Client.as(user).token(), "open the pool [[sim tokens=1]]").status()).isEqualTo(200);
         return user;
     }
 

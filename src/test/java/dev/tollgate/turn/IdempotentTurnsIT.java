@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
@@ -24,20 +25,18 @@ class IdempotentTurnsIT {
         return Api.chatStream(token, Map.of("query", query), Map.of("Idempotency-Key", key));
     }
 
-    private static List<Object> kinds(DevJwt user) {
-        return Db.rows("select kind from ledger_entry where company_id = ? order by id", user.company()).stream()
-                .map(row -> row.get("kind")).toList();
+    private static List<String> kinds(DevJwt user) {
+        return Client.as(user).ledger().stream().map(entry -> entry.getString("kind")).toList();
     }
 
     private static long balance(DevJwt user) {
-        return ((Number) Db.rows("select balance from credit_account where company_id = ?", user.company())
-                .get(0).get("balance")).longValue();
+        return Client.as(user).balance();
     }
 
     @Test
     void aRetriedTurnIsAnsweredAgainButHeldAndPaidOnce() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
 
         Api.Streamed first = ask(token, "once [[sim tokens=3]]", "turn-1");
         assertThat(first.status()).isEqualTo(200);
@@ -48,14 +47,14 @@ class IdempotentTurnsIT {
         assertThat(again.named("token")).hasSize(3);
         assertThat(balance(user)).isEqualTo(afterFirst).isLessThan(1000);
         assertThat(kinds(user)).containsOnlyOnce("RESERVE", "CAPTURE");
-        assertThat(Db.rows("select status from credit_reservation where company_id = ?", user.company()))
-                .extracting(row -> row.get("status")).containsExactly("CAPTURED");
+        assertThat(Client.as(user).reservations(null)).extracting(hold -> hold.getString("status"))
+                .containsExactly("captured");
     }
 
     @Test
     void aKeyWhoseTurnFailedBeforeItsAnswerIsSpent() {
         DevJwt user = TestEnv.newUser();
-        String token = user.sign(TestEnv.keysDir());
+        String token = Client.as(user).token();
         assertThat(ask(token, "busy [[sim fault=http429]]", "turn-2").status()).isEqualTo(429);
 
         Api.Streamed retried = ask(token, "busy no more [[sim tokens=1]]", "turn-2");
