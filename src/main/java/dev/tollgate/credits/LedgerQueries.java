@@ -1,7 +1,6 @@
 package dev.tollgate.credits;
 
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.inject.Inject;
 import jakarta.persistence.EntityManager;
 import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
@@ -17,9 +16,6 @@ public class LedgerQueries {
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
-
-    @Inject
-    CreditPools pools;
 
     /**
      * Credits a user's answers cost since the given instant (captures, net of nothing else): the
@@ -106,11 +102,5 @@ public class LedgerQueries {
         return em.createQuery("select e from LedgerEntry e where e.requestId = :id order by e.id", LedgerEntry.class)
                 .setParameter("id", requestId)
                 .getResultList();
-    }
-
-    /** True when the balance equals the sum of the account's entries: the ledger explains every credit. */
-    @Transactional
-    public boolean balanceMatchesEntries(String companyId) {
-        return sumOfEntries(companyId) == pools.balance(companyId);
     }
 }

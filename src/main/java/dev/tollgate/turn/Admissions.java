@@ -64,7 +64,13 @@ public class Admissions {
         if (place == null) {
             return new Admission.Refused(openStreams.full());
         }
-        Refusal refusal = refusal(asked);
+        Refusal refusal;
+        try {
+            refusal = refusal(asked);
+        } catch (RuntimeException e) {
+            place.release();
+            throw e;
+        }
         if (refusal != null) {
             place.release();
             return new Admission.Refused(refusal);

@@ -55,8 +55,16 @@ public final class Turn implements TokenSink, WatchedStream {
     public void relayTo(TurnEvents events) {
         this.front = events;
         place.watch(this);
-        written(events.started(new TurnEvents.Started(started.charge().requestId(), started.charge().sessionId(),
-                notice)));
+        try {
+            written(events.started(new TurnEvents.Started(started.charge().requestId(), started.charge().sessionId(),
+                    notice)));
+        } catch (RuntimeException e) {
+            // the front could not begin: the answer is not wanted, and what was taken for it is given back
+            ending.set(true);
+            upstream.cancel();
+            close(ProblemType.INTERNAL_ERROR.code(), null);
+            throw e;
+        }
         upstream.forwardTo(this);
     }
 
