@@ -12,7 +12,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
 import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 
 /** The public API of the gateway. Every caller is authenticated by a MicroProfile JWT. */
-@ApplicationPath("/api")
+@ApplicationPath("/")
 @LoginConfig(authMethod = "MP-JWT", realmName = "tollgate")
 @DeclareRoles({"user", "company_admin", "auditor", "billing_admin"})
 @OpenAPIDefinition(

@@ -32,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The auditor's view: the company's events, the usage report and the chain's verdict. */
-@Path("v1/audit")
+@Path("api/v1/audit")
 @RequestScoped
 @RolesAllowed(Policies.AUDITOR)
 public class AuditResource {

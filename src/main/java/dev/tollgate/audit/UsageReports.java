@@ -69,7 +69,7 @@ public class UsageReports {
             + "percentile_cont(0.95) within group (order by ttft_ms)";
 
     /** Chat answers are what the report counts. */
-    private static final String CHAT_ACTIONS = "action in ('chat.stream', 'chat.answer')";
+    private static final String CHAT_ACTIONS = "action in ('chat.stream', 'chat.answer', 'chat.completions')";
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;

@@ -9,6 +9,7 @@ import dev.tollgate.turn.ChatTurns;
 import dev.tollgate.turn.Turn;
 import dev.tollgate.turn.TurnKey;
 import dev.tollgate.turn.TurnStart;
+import dev.tollgate.turn.WholeAnswer;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
@@ -31,7 +32,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
-@Path("v1/chat")
+@Path("api/v1/chat")
 @RequestScoped
 @RolesAllowed("user")
 public class ChatResource {
@@ -66,14 +67,14 @@ public class ChatResource {
     public void answer(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                        @Suspended AsyncResponse async) {
         String requestId = request.id();
-        JsonAnswer answer = new JsonAnswer();
+        WholeAnswer answer = new WholeAnswer();
         started(body, idempotencyKey, "chat.answer").relayTo(answer);
         answer.result().whenComplete((outcome, error) -> async.resume(error != null ? error
                 : outcome.failure() != null ? ProblemResponses.of(outcome.failure().problem(requestId))
-                : Response.ok(outcome.answer())
+                : Response.ok(ChatAnswer.of(outcome))
                         .header(RequestIds.HEADER, requestId)
-                        .header("X-Session-Id", outcome.answer().sessionId())
-                        .header("X-Gateway-Overhead-Ms", outcome.answer().gatewayOverheadMs())
+                        .header("X-Session-Id", outcome.started().sessionId())
+                        .header("X-Gateway-Overhead-Ms", outcome.finished().gatewayOverheadMs())
                         .build()));
     }
 

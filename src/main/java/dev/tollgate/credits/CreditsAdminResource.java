@@ -31,7 +31,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** Billing administration: grants, and the proof that a balance is the sum of its entries. */
-@Path("v1/admin/credits")
+@Path("api/v1/admin/credits")
 @RequestScoped
 @RolesAllowed("billing_admin")
 @Produces(MediaType.APPLICATION_JSON)

@@ -14,7 +14,7 @@ import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 
 /** The caller's view of their company's credits. */
-@Path("v1/credits")
+@Path("api/v1/credits")
 @RequestScoped
 @Produces(MediaType.APPLICATION_JSON)
 public class CreditsResource {

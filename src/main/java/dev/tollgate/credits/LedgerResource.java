@@ -29,7 +29,7 @@ import java.util.List;
  * The ledger behind a balance. Users see their own entries; company and billing admins their
  * company's. JSON pages newest first; {@code Accept: text/csv} exports a period row by row.
  */
-@Path("v1/credits/ledger")
+@Path("api/v1/credits/ledger")
 @RequestScoped
 @RolesAllowed({"user", "company_admin", "billing_admin"})
 public class LedgerResource {

@@ -16,7 +16,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** Spending limits of a company's users, set by that company's admins. */
-@Path("v1/admin/credits/limits/{userId}")
+@Path("api/v1/admin/credits/limits/{userId}")
 @RequestScoped
 @RolesAllowed({"company_admin", "billing_admin"})
 @Produces(MediaType.APPLICATION_JSON)

@@ -49,6 +49,11 @@ public class Pricing {
         return model;
     }
 
+    /** The models with a price: the ones callers may use. */
+    public java.util.Set<String> models() {
+        return java.util.Collections.unmodifiableSet(prices.keySet());
+    }
+
     public long cost(String model, long promptTokens, long completionTokens) {
         Price price = prices.get(model);
         long milli = promptTokens * price.promptPer1k() + completionTokens * price.completionPer1k();

@@ -27,7 +27,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement
  * sha256=HEX} over {@code TIMESTAMP + "." + BODY} with the shared secret, and a timestamp within
  * five minutes. An event id is booked once however often it is delivered.
  */
-@Path("v1/webhooks/usage")
+@Path("api/v1/webhooks/usage")
 @RequestScoped
 @PermitAll
 public class UsageWebhookResource {

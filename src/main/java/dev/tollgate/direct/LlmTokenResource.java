@@ -24,7 +24,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** {@code POST /api/v1/llm-tokens}: a token to talk to the LLM service directly about one session. */
-@Path("v1/llm-tokens")
+@Path("api/v1/llm-tokens")
 @RequestScoped
 @RolesAllowed(Policies.USER)
 @Produces(MediaType.APPLICATION_JSON)

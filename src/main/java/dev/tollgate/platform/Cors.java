@@ -19,7 +19,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * origins, none by default). Preflights from them are answered here, before authentication (a
  * browser sends no token with them); a preflight from any other origin is refused with 403.
  */
-@WebFilter(urlPatterns = "/api/*", asyncSupported = true)
+@WebFilter(urlPatterns = {"/api/*", "/v1/*"}, asyncSupported = true)
 public class Cors extends HttpFilter {
 
     static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, X-Request-Id, Last-Event-ID";

@@ -75,6 +75,16 @@ public enum ProblemType {
         return BASE + code().replace('_', '-');
     }
 
+    /** The type whose {@link #uri} this is; {@link #REFUSED} for none. */
+    public static ProblemType ofUri(String uri) {
+        for (ProblemType type : values()) {
+            if (type.uri().equals(uri)) {
+                return type;
+            }
+        }
+        return REFUSED;
+    }
+
     /** The type of an answer the container gave with only a status. */
     public static ProblemType ofStatus(int status) {
         return switch (status) {

@@ -18,7 +18,7 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 
 /** A company's rate limits: what applies, and a billing admin's override of the defaults. */
-@Path("v1/admin/rate-limits/{companyId}")
+@Path("api/v1/admin/rate-limits/{companyId}")
 @RequestScoped
 @RolesAllowed(Policies.BILLING_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)

@@ -15,7 +15,7 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
 /** A company admin's view of the company's sessions: metadata only, conversations stay private. */
-@Path("v1/admin/sessions")
+@Path("api/v1/admin/sessions")
 @RequestScoped
 @RolesAllowed(Policies.COMPANY_ADMIN)
 @Produces(MediaType.APPLICATION_JSON)

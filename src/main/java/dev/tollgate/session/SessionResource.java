@@ -29,7 +29,7 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 
 /** The caller's chat sessions. Someone else's session id answers 404, exactly like a missing one. */
-@Path("v1/sessions")
+@Path("api/v1/sessions")
 @RequestScoped
 @RolesAllowed("user")
 @Produces(MediaType.APPLICATION_JSON)

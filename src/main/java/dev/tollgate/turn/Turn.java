@@ -92,7 +92,9 @@ public final class Turn implements TokenSink, WatchedStream {
                 written(front.usage(new TurnEvents.Usage(used.promptTokens(), used.completionTokens(), ended.credits(),
                         ended.balance())));
             }
-            written(front.finished(new TurnEvents.Finished(started.elapsedMs(), started.gatewayOverheadMs(), "stop")))
+            // an answer as long as it was allowed to be was cut there, as far as anyone can tell
+            String reason = used.completionTokens() >= started.prompt().maxTokens() ? "length" : "stop";
+            written(front.finished(new TurnEvents.Finished(started.elapsedMs(), started.gatewayOverheadMs(), reason)))
                     .whenComplete((ok, error) -> close(COMPLETED, used));
         });
     }

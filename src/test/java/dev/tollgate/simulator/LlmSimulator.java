@@ -173,7 +173,7 @@ public final class LlmSimulator implements AutoCloseable {
         String sessionId = body.getString("session_id");
         record(ex, sessionId);
         serve(ex, streaming, sessionId, body.getString("query"), body.getString("model", "sim-1"), requestId(ex),
-                Integer.MAX_VALUE, (prompt, sent) -> { });
+                body.getInt("max_tokens", Integer.MAX_VALUE), (prompt, sent) -> { });
     }
 
     /** POST /direct/sessions/{id}/stream from a browser, with a token Tollgate signed. */

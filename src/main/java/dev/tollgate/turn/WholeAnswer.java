@@ -1,18 +1,18 @@
-package dev.tollgate.chat;
+package dev.tollgate.turn;
 
 import dev.tollgate.platform.Refusal;
-import dev.tollgate.turn.TurnEvents;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
- * A turn gathered into one JSON answer: nothing is written before the end, so no thread waits
- * and no heartbeat is needed. It completes with the answer, or with why the answer broke off.
+ * A turn gathered into one piece, for a front that answers once: nothing is written before the
+ * end, so no thread waits and no heartbeat is needed. It completes with the answer, or with why
+ * the answer broke off.
  */
-final class JsonAnswer implements TurnEvents {
+public final class WholeAnswer implements TurnEvents {
 
-    /** The whole answer, or the failure that ended it early (exactly one is set). */
-    record Outcome(ChatAnswer answer, Refusal failure) {
+    /** The answer, whole ({@code failure} null) or broken off ({@code failure} set, the rest as far as it came). */
+    public record Outcome(Started started, String content, Usage usage, Finished finished, Refusal failure) {
     }
 
     private static final CompletableFuture<Void> WRITTEN = CompletableFuture.completedFuture(null);
@@ -22,7 +22,7 @@ final class JsonAnswer implements TurnEvents {
     private volatile Started started;
     private volatile Usage usage;
 
-    CompletionStage<Outcome> result() {
+    public CompletionStage<Outcome> result() {
         return result;
     }
 
@@ -46,18 +46,14 @@ final class JsonAnswer implements TurnEvents {
 
     @Override
     public CompletionStage<?> finished(Finished finished) {
-        String text;
-        synchronized (this) {
-            text = content.toString();
-        }
-        result.complete(new Outcome(new ChatAnswer(started.requestId(), started.sessionId(), text, usage,
-                finished.finishReason(), finished.responseTimeMs(), finished.gatewayOverheadMs(), started.notice()), null));
+        result.complete(new Outcome(started, text(), usage, finished, null));
         return WRITTEN;
     }
 
     @Override
     public CompletionStage<?> failed(Failed failed) {
-        result.complete(new Outcome(null, Refusal.of(failed.type(), failed.message(), failed.retryAfter())));
+        result.complete(new Outcome(started, text(), usage, null,
+                Refusal.of(failed.type(), failed.message(), failed.retryAfter())));
         return WRITTEN;
     }
 
@@ -68,6 +64,10 @@ final class JsonAnswer implements TurnEvents {
 
     @Override
     public void close() {
-        // nothing to let go of: the answer is sent by the resource that waits for the result
+        // nothing to let go of: the front that waits for the result sends it
+    }
+
+    private synchronized String text() {
+        return content.toString();
     }
 }

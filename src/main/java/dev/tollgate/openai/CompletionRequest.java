@@ -1,0 +1,192 @@
+package dev.tollgate.openai;
+
+import dev.tollgate.platform.Problem;
+import dev.tollgate.platform.ProblemException;
+import dev.tollgate.platform.ProblemType;
+import dev.tollgate.turn.Ask;
+import jakarta.json.JsonArray;
+import jakarta.json.JsonNumber;
+import jakarta.json.JsonObject;
+import jakarta.json.JsonString;
+import jakarta.json.JsonValue;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * A Chat Completions request, read field by field as OpenAI documents it. Fields it does not know
+ * are ignored, as OpenAI does; a known field of the wrong JSON type is refused with its name.
+ * Towards a service that keeps the conversation (the session), the last user message is the
+ * question; sampling settings the service cannot take ({@code temperature}, {@code top_p},
+ * {@code stop}, {@code seed}, {@code user}) are accepted and not passed on.
+ */
+record CompletionRequest(String model, String query, boolean stream, boolean includeUsage, Integer maxTokens) {
+
+    private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
+    private static final int MAX_TOKENS = 8192;
+
+    static CompletionRequest of(JsonObject body) {
+        String model = string(body, "model");
+        if (model == null || model.isBlank()) {
+            throw invalid("model", "is required");
+        }
+        Integer maxTokens = integer(body, "max_completion_tokens");
+        if (maxTokens == null) {
+            maxTokens = integer(body, "max_tokens");
+        }
+        if (maxTokens != null && (maxTokens < 1 || maxTokens > MAX_TOKENS)) {
+            throw invalid(body.containsKey("max_completion_tokens") ? "max_completion_tokens" : "max_tokens",
+                    "must be between 1 and " + MAX_TOKENS);
+        }
+        Integer n = integer(body, "n");
+        if (n != null && n != 1) {
+            throw invalid("n", "only 1 choice is supported");
+        }
+        for (String unsupported : List.of("tools", "tool_choice", "response_format")) {
+            if (present(body, unsupported)) {
+                throw invalid(unsupported, "is not supported by model '" + model + "'");
+            }
+        }
+        Boolean stream = bool(body, "stream");
+        JsonObject options = object(body, "stream_options");
+        Boolean includeUsage = options == null ? null : bool(options, "include_usage", "stream_options.include_usage");
+        typed(body, "temperature", JsonValue.ValueType.NUMBER);
+        typed(body, "top_p", JsonValue.ValueType.NUMBER);
+        typed(body, "seed", JsonValue.ValueType.NUMBER);
+        typed(body, "user", JsonValue.ValueType.STRING);
+        typed(body, "safety_identifier", JsonValue.ValueType.STRING);
+        typed(body, "prompt_cache_key", JsonValue.ValueType.STRING);
+        if (present(body, "stop") && !(body.get("stop") instanceof JsonString) && !(body.get("stop") instanceof JsonArray)) {
+            throw invalid("stop", "must be a string or an array of strings");
+        }
+        return new CompletionRequest(model, lastUserText(body), Boolean.TRUE.equals(stream), Boolean.TRUE.equals(includeUsage),
+                maxTokens);
+    }
+
+    /** The turn this asks for, in the session {@code sessionId} (null: a new one). */
+    Ask ask(UUID sessionId) {
+        return new Ask(sessionId, query, maxTokens, model, null);
+    }
+
+    private static String lastUserText(JsonObject body) {
+        if (!(body.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
+            throw invalid("messages", "must be a non-empty array of messages");
+        }
+        String last = null;
+        for (int i = 0; i < messages.size(); i++) {
+            String at = "messages[" + i + "]";
+            if (!(messages.get(i) instanceof JsonObject message)) {
+                throw invalid(at, "must be an object");
+            }
+            String role = string(message, "role", at + ".role");
+            if (role == null || !ROLES.contains(role)) {
+                throw invalid(at + ".role", "must be one of " + ROLES);
+            }
+            String text = text(message.get("content"), at + ".content");
+            if ("user".equals(role)) {
+                if (text == null || text.isBlank()) {
+                    throw invalid(at + ".content", "a user message needs text");
+                }
+                last = text;
+            }
+        }
+        if (last == null) {
+            throw invalid("messages", "must contain a user message");
+        }
+        return last;
+    }
+
+    /** A message's content: a string, an array of text parts, or absent (an assistant's tool call). */
+    private static String text(JsonValue content, String at) {
+        if (content == null || content.getValueType() == JsonValue.ValueType.NULL) {
+            return null;
+        }
+        if (content instanceof JsonString string) {
+            return string.getString();
+        }
+        if (!(content instanceof JsonArray parts)) {
+            throw invalid(at, "must be a string or an array of content parts");
+        }
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < parts.size(); i++) {
+            String partAt = at + "[" + i + "]";
+            if (!(parts.get(i) instanceof JsonObject part) || !"text".equals(string(part, "type", partAt + ".type"))) {
+                throw invalid(partAt, "only text parts are supported");
+            }
+            String partText = string(part, "text", partAt + ".text");
+            if (partText == null) {
+                throw invalid(partAt + ".text", "is required");
+            }
+            text.append(partText);
+        }
+        return text.toString();
+    }
+
+    private static boolean present(JsonObject body, String name) {
+        return body.containsKey(name) && body.get(name).getValueType() != JsonValue.ValueType.NULL;
+    }
+
+    private static void typed(JsonObject body, String name, JsonValue.ValueType type) {
+        if (present(body, name) && body.get(name).getValueType() != type) {
+            throw invalid(name, "must be a " + type.name().toLowerCase());
+        }
+    }
+
+    private static String string(JsonObject body, String name) {
+        return string(body, name, name);
+    }
+
+    private static String string(JsonObject body, String name, String at) {
+        if (!present(body, name)) {
+            return null;
+        }
+        if (!(body.get(name) instanceof JsonString value)) {
+            throw invalid(at, "must be a string");
+        }
+        return value.getString();
+    }
+
+    private static Integer integer(JsonObject body, String name) {
+        if (!present(body, name)) {
+            return null;
+        }
+        if (!(body.get(name) instanceof JsonNumber value) || !value.isIntegral()) {
+            throw invalid(name, "must be an integer");
+        }
+        return value.bigIntegerValue().bitLength() < 32 ? value.intValue() : Integer.MAX_VALUE;
+    }
+
+    private static Boolean bool(JsonObject body, String name) {
+        return bool(body, name, name);
+    }
+
+    private static Boolean bool(JsonObject body, String name, String at) {
+        if (!present(body, name)) {
+            return null;
+        }
+        JsonValue value = body.get(name);
+        if (value != JsonValue.TRUE && value != JsonValue.FALSE) {
+            throw invalid(at, "must be a boolean");
+        }
+        return value == JsonValue.TRUE;
+    }
+
+    private static JsonObject object(JsonObject body, String name) {
+        if (!present(body, name)) {
+            return null;
+        }
+        if (!(body.get(name) instanceof JsonObject value)) {
+            throw invalid(name, "must be an object");
+        }
+        return value;
+    }
+
+    static ProblemException invalid(String param, String message) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, param + " " + message + ".") {
+            @Override
+            public Problem toProblem(String requestId) {
+                return super.toProblem(requestId).withErrors(List.of(new Problem.FieldError(param, message)));
+            }
+        };
+    }
+}
