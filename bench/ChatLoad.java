@@ -31,6 +31,9 @@ import java.util.regex.Pattern;
  */
 public class ChatLoad {
 
+    /** TOLLGATE_BENCH_V1=1: each level also streams the same turns through the OpenAI-compatible /v1 front. */
+    static final boolean OPENAI_FRONT = "1".equals(System.getenv("TOLLGATE_BENCH_V1"));
+
     record Result(long ttftNanos, long totalNanos, int tokens, boolean ok) {
     }
 
@@ -84,10 +87,23 @@ public class ChatLoad {
             int asked = c == 1 ? Math.max(rounds, 20) : rounds;
             List<String[]> clients = clients(tollgate, users, c);
             Sampler sampler = new Sampler(tollgate);
-            Stats via = run(tollgate, clients, tokens, query, asked);
+            Stats via = run(tollgate, clients, tokens, query, asked, false);
             long[] peak = sampler.stop(via.requests);
+            Stats openAi = null;
+            long[] openAiPeak = null;
+            if (OPENAI_FRONT) {
+                Sampler v1 = new Sampler(tollgate);
+                openAi = run(tollgate, clients, tokens, query, asked, true);
+                openAiPeak = v1.stop(openAi.requests);
+            }
             Stats direct = runDirect(sim, c, query, asked);
             print(c, "Tollgate", via, peak);
+            if (openAi != null) {
+                print(c, "Tollgate /v1", openAi, openAiPeak);
+                System.out.printf(Locale.ROOT, "| %d | added /v1 | | | %+.1f / %+.1f / %+.1f | %+.1f / %+.1f / %+.1f | | | | |%n", c,
+                        openAi.ttftP50 - direct.ttftP50, openAi.ttftP90 - direct.ttftP90, openAi.ttftP99 - direct.ttftP99,
+                        openAi.totalP50 - direct.totalP50, openAi.totalP90 - direct.totalP90, openAi.totalP99 - direct.totalP99);
+            }
             print(c, "direct", direct, null);
             System.out.printf(Locale.ROOT, "| %d | added | | | %+.1f / %+.1f / %+.1f (×%.2f p50) | %+.1f / %+.1f / %+.1f | | | | |%n", c,
                     via.ttftP50 - direct.ttftP50, via.ttftP90 - direct.ttftP90, via.ttftP99 - direct.ttftP99,
@@ -166,7 +182,7 @@ public class ChatLoad {
             int rounds = done < minRounds ? Math.min(step, minRounds - done) : step;
             List<String[]> prepared = clients(tollgate, users, clients);
             Sampler sampler = new Sampler(tollgate);
-            Stats stats = run(tollgate, prepared, tokens, query, rounds);
+            Stats stats = run(tollgate, prepared, tokens, query, rounds, false);
             long cpu = sampler.stop(stats.requests)[2];
             done += rounds;
             System.err.printf(Locale.ROOT, "warm-up: %d rounds of %d clients, Liberty CPU %.1f ms per answer%n",
@@ -204,16 +220,28 @@ public class ChatLoad {
         return clients;
     }
 
-    /** The clients, each streaming `rounds` answers one after another through Tollgate. */
-    static Stats run(String tollgate, List<String[]> clients, int tokens, String query, int rounds) throws Exception {
+    /**
+     * The clients, each streaming `rounds` answers one after another through Tollgate: its native
+     * stream, or (`openAi`) the same turns as OpenAI's streamed Chat Completions on /v1, their
+     * sessions named by X-Session-Id.
+     */
+    static Stats run(String tollgate, List<String[]> clients, int tokens, String query, int rounds, boolean openAi)
+            throws Exception {
         AtomicInteger next = new AtomicInteger();
         return load(clients.size(), rounds, () -> {
             String[] client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
+            if (openAi) {
+                String body = "{\"model\":\"sim-1\",\"stream\":true,\"max_tokens\":" + tokens
+                        + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + query + "\"}]}";
+                return HttpRequest.newBuilder(URI.create(tollgate + "/v1/chat/completions"))
+                        .header("Authorization", "Bearer " + client[0]).header("Content-Type", "application/json")
+                        .header("X-Session-Id", client[1]).POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            }
             String body = "{\"session_id\":\"" + client[1] + "\",\"query\":\"" + query + "\",\"max_tokens\":" + tokens + "}";
             return HttpRequest.newBuilder(URI.create(tollgate + "/api/v1/chat/stream"))
                     .header("Authorization", "Bearer " + client[0]).header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build();
-        }, "event: token");
+        }, openAi ? "\"delta\":{\"content\"" : "event: token");
     }
 
     /** The same streams straight to the simulator, each client in a session of its own. */
@@ -326,10 +354,10 @@ public class ChatLoad {
             }
 
             public void onNext(String line) {
-                if (line.startsWith(tokenMarker)) {
+                if (line.contains(tokenMarker)) {
                     first.compareAndSet(0, System.nanoTime());
                     tokens.incrementAndGet();
-                } else if (line.startsWith("event: error")) {
+                } else if (line.startsWith("event: error") || line.startsWith("data: {\"error\"")) {
                     failed = true;
                 }
             }

@@ -38,7 +38,9 @@ CREATE OR REPLACE FUNCTION tollgate_roll_up_spend(p_before TIMESTAMPTZ)
     LANGUAGE plpgsql AS $$
 DECLARE
     closed TIMESTAMPTZ;
-    upto   TIMESTAMPTZ := date_trunc('day', p_before, 'UTC');
+    -- never past the database's own today: a server whose clock runs ahead must not close days
+    -- that are still being written, which would hide their entries from every limit
+    upto   TIMESTAMPTZ := date_trunc('day', least(p_before, now()), 'UTC');
     days   INTEGER;
 BEGIN
     SELECT closed_before INTO closed FROM spend_rollup FOR UPDATE;

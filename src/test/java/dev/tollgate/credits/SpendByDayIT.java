@@ -117,6 +117,31 @@ class SpendByDayIT {
         return spentSince(db, company, "date_trunc('day', now(), 'UTC') - interval '20 days'");
     }
 
+    @Test
+    void aServerWhoseClockRunsAheadClosesNoDayThatIsStillBeingWritten() throws SQLException {
+        String company = "spend-" + UUID.randomUUID();
+        try (Connection db = Db.connect()) {
+            db.setAutoCommit(false);
+            try {
+                execute(db, "insert into credit_account (company_id, balance, updated_at) values (?, 1000000, now())", company);
+                finishedTurn(db, company, "now()");
+
+                try (PreparedStatement ahead = db.prepareStatement("select tollgate_roll_up_spend(now() + interval '365 days')")) {
+                    single(ahead);
+                }
+
+                finishedTurn(db, company, "now()"); // an answer after that rollup, today
+                try (PreparedStatement closed = db.prepareStatement(
+                        "select closed_before <= date_trunc('day', now(), 'UTC') from spend_rollup")) {
+                    assertThat(single(closed).getBoolean(1)).as("no day past today is closed").isTrue();
+                }
+                assertThat(spentSinceMonthStart(db, company)).as("both of today's answers count").containsExactly(60L, 60L);
+            } finally {
+                db.rollback();
+            }
+        }
+    }
+
     private static List<Long> spentSince(Connection db, String company, String since) throws SQLException {
         try (PreparedStatement sum = db.prepareStatement(
                 "select spent, captured from tollgate_spent_since(?, 'u1', " + since + ")")) {
