@@ -4,11 +4,11 @@ import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.ProblemResponses;
 import dev.tollgate.platform.RequestIds;
+import dev.tollgate.platform.SseOut;
 import dev.tollgate.ratelimit.CountedWithStream;
 import dev.tollgate.turn.ChatTurns;
 import dev.tollgate.turn.Turn;
 import dev.tollgate.turn.TurnKey;
-import dev.tollgate.turn.TurnStart;
 import dev.tollgate.turn.WholeAnswer;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -54,7 +54,7 @@ public class ChatResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     public void stream(@Valid @NotNull ChatRequest body, @HeaderParam("Idempotency-Key") String idempotencyKey,
                        @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
-        started(body, idempotencyKey, "chat.stream").relayTo(new SseFrames(sink, sse, response));
+        started(body, idempotencyKey, "chat.stream").relayTo(new SseFrames(new SseOut(sink, sse, response)));
     }
 
     /** The whole answer as one JSON document; the request is suspended, not parked, while it streams in. */
@@ -80,10 +80,6 @@ public class ChatResource {
 
     /** The turn once its answer began; a refusal, or a failure before any token, is this front's problem+json. */
     private Turn started(ChatRequest body, String idempotencyKey, String action) {
-        TurnStart start = turns.start(caller.get(), body.ask(), TurnKey.of(request.id(), idempotencyKey), action);
-        if (start instanceof TurnStart.NotStarted refused) {
-            throw refused.refusal().exception();
-        }
-        return ((TurnStart.Started) start).turn();
+        return turns.start(caller.get(), body.ask(), TurnKey.of(request.id(), idempotencyKey), action).orElseThrow();
     }
 }

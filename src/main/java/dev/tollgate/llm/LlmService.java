@@ -54,10 +54,7 @@ public class LlmService {
     }
 
     public void createSession(UUID sessionId, String userId, String companyId, String requestId) {
-        call(() -> {
-            calls.createSession(sessionId, userId, companyId, requestId);
-            return null;
-        });
+        run(() -> calls.createSession(sessionId, userId, companyId, requestId));
     }
 
     /** Conversation history is always asked of the LLM service. A lost session has none. */
@@ -74,10 +71,7 @@ public class LlmService {
     /** Deletes upstream; a session the service already lost counts as deleted. */
     public void deleteSession(UUID sessionId, String requestId) {
         try {
-            call(() -> {
-                calls.deleteSession(sessionId, requestId);
-                return null;
-            });
+            run(() -> calls.deleteSession(sessionId, requestId));
         } catch (LlmSessionLost e) {
             // already gone upstream
         }
@@ -99,6 +93,13 @@ public class LlmService {
                 .map(i -> new ReportedUsage(i.requestId(), i.companyId(), i.userId(), i.model(), i.promptTokens(),
                         i.completionTokens()))
                 .toList();
+    }
+
+    private void run(Runnable call) {
+        call(() -> {
+            call.run();
+            return null;
+        });
     }
 
     private <T> T call(Supplier<T> call) {

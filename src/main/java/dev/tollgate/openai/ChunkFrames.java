@@ -2,14 +2,9 @@ package dev.tollgate.openai;
 
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Problem;
-import dev.tollgate.platform.RequestIds;
+import dev.tollgate.platform.SseOut;
 import dev.tollgate.turn.TurnEvents;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.servlet.http.HttpServletResponse;
-import jakarta.ws.rs.core.MediaType;
-import jakarta.ws.rs.sse.OutboundSseEvent;
-import jakarta.ws.rs.sse.Sse;
-import jakarta.ws.rs.sse.SseEventSink;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -21,34 +16,30 @@ import java.util.concurrent.CompletionStage;
  */
 final class ChunkFrames implements TurnEvents {
 
-    private final SseEventSink sink;
-    private final Sse sse;
-    private final HttpServletResponse response;
+    private final SseOut out;
     private final Completions.Ids ids;
     private final boolean includeUsage;
-    private CompletableFuture<?> last = CompletableFuture.completedFuture(null);
+    /** A token's chunk up to its text: the same for every token of the answer, so written once. */
+    private final String tokenPrefix;
     private volatile Usage usage;
 
-    ChunkFrames(SseEventSink sink, Sse sse, HttpServletResponse response, Completions.Ids ids, boolean includeUsage) {
-        this.sink = sink;
-        this.sse = sse;
-        this.response = response;
+    ChunkFrames(SseOut out, Completions.Ids ids, boolean includeUsage) {
+        this.out = out;
         this.ids = ids;
         this.includeUsage = includeUsage;
+        this.tokenPrefix = tokenPrefix(ids);
     }
 
     @Override
     public CompletionStage<?> started(Started started) {
-        response.setHeader("Cache-Control", "no-cache");
-        response.setHeader("X-Accel-Buffering", "no");
-        response.setHeader(RequestIds.HEADER, started.requestId());
-        response.setHeader("X-Session-Id", started.sessionId().toString());
-        return send(chunk(JsonFormat.JSON.createObjectBuilder().add("role", "assistant").add("content", ""), null));
+        out.open(started.requestId(), started.sessionId());
+        return out.send(null, null, chunk(JsonFormat.JSON.createObjectBuilder().add("role", "assistant").add("content", ""),
+                null));
     }
 
     @Override
     public CompletionStage<?> token(int index, String text) {
-        return send(chunk(JsonFormat.JSON.createObjectBuilder().add("content", text), null));
+        return out.send(null, null, tokenChunk(tokenPrefix, text));
     }
 
     @Override
@@ -59,48 +50,47 @@ final class ChunkFrames implements TurnEvents {
 
     @Override
     public CompletionStage<?> finished(Finished finished) {
-        send(chunk(JsonFormat.JSON.createObjectBuilder(), finished.finishReason()));
+        out.send(null, null, chunk(JsonFormat.JSON.createObjectBuilder(), finished.finishReason()));
         if (includeUsage && usage != null) {
-            send(data(ids.frame().add("choices", JsonFormat.JSON.createArrayBuilder())
-                    .add("usage", Completions.usage(usage)).build().toString()));
+            out.send(null, null, ids.frame().add("choices", JsonFormat.JSON.createArrayBuilder())
+                    .add("usage", Completions.usage(usage)).build().toString());
         }
-        return send(data("[DONE]"));
+        return out.send(null, null, "[DONE]");
     }
 
     @Override
     public CompletionStage<?> failed(Failed failed) {
         Problem problem = Problem.of(failed.type(), failed.message(), ids.requestId());
-        return send(data(OpenAiErrors.error(problem, failed.type(), failed.type().status()).toString()));
+        return out.send(null, null, OpenAiErrors.error(problem, failed.type(), failed.type().status()).toString());
     }
 
     @Override
     public CompletionStage<?> heartbeat() {
-        return send(sse.newEventBuilder().comment("heartbeat").build());
+        return out.heartbeat();
     }
 
     @Override
     public void close() {
-        sink.close();
+        out.close();
     }
 
-    private OutboundSseEvent chunk(JsonObjectBuilder delta, String finishReason) {
+    private String chunk(JsonObjectBuilder delta, String finishReason) {
         JsonObjectBuilder choice = JsonFormat.JSON.createObjectBuilder().add("index", 0).add("delta", delta);
         if (finishReason == null) {
             choice.addNull("finish_reason");
         } else {
             choice.add("finish_reason", finishReason);
         }
-        return data(ids.frame().add("choices", JsonFormat.JSON.createArrayBuilder().add(choice)).build().toString());
+        return ids.frame().add("choices", JsonFormat.JSON.createArrayBuilder().add(choice)).build().toString();
     }
 
-    private OutboundSseEvent data(String data) {
-        return sse.newEventBuilder().mediaType(MediaType.TEXT_PLAIN_TYPE).data(String.class, data).build();
+    /** The chunk of one token, {@link #chunk} with a {@code content} delta, written by hand. */
+    static String tokenChunk(String prefix, String text) {
+        return prefix + JsonFormat.JSON.createValue(text) + "},\"finish_reason\":null}]}";
     }
 
-    private synchronized CompletableFuture<?> send(OutboundSseEvent event) {
-        last = last.thenCompose(previous -> sink.isClosed()
-                ? CompletableFuture.failedFuture(new IllegalStateException("client gone"))
-                : sink.send(event).toCompletableFuture());
-        return last;
+    static String tokenPrefix(Completions.Ids ids) {
+        String frame = ids.frame().build().toString();
+        return frame.substring(0, frame.length() - 1) + ",\"choices\":[{\"index\":0,\"delta\":{\"content\":";
     }
 }

@@ -40,10 +40,16 @@ public class OpenAiErrors implements ContainerResponseFilter {
         }
     }
 
-    /** Whether the request is to {@code /v1}, however the container spells its path. */
+    /** Whether the request is to {@code /v1}. */
     static boolean onThisFront(ContainerRequestContext request) {
-        String path = request.getUriInfo().getPath().replaceFirst("^/", "");
+        String path = path(request);
         return path.startsWith("v1/") || path.equals("v1");
+    }
+
+    /** The request's path below the application, without the leading slash some containers give it. */
+    static String path(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        return path.startsWith("/") ? path.substring(1) : path;
     }
 
     static JsonObject error(Problem problem, ProblemType type, int status) {

@@ -6,11 +6,11 @@ import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.ProblemResponses;
 import dev.tollgate.platform.RequestIds;
+import dev.tollgate.platform.SseOut;
 import dev.tollgate.ratelimit.CountedWithStream;
 import dev.tollgate.turn.ChatTurns;
 import dev.tollgate.turn.Turn;
 import dev.tollgate.turn.TurnKey;
-import dev.tollgate.turn.TurnStart;
 import dev.tollgate.turn.WholeAnswer;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.enterprise.context.RequestScoped;
@@ -71,7 +71,8 @@ public class OpenAiResource {
                          @Context SseEventSink sink, @Context Sse sse, @Context HttpServletResponse response) {
         CompletionRequest asked = CompletionRequest.of(body);
         Completions.Ids ids = Completions.Ids.of(request.id(), Instant.now().getEpochSecond(), asked.model());
-        started(asked, sessionId, idempotencyKey).relayTo(new ChunkFrames(sink, sse, response, ids, asked.includeUsage()));
+        started(asked, sessionId, idempotencyKey).relayTo(new ChunkFrames(new SseOut(sink, sse, response), ids,
+                asked.includeUsage()));
     }
 
     /** The whole {@code chat.completion}, once the answer is complete; the request is suspended meanwhile. */
@@ -124,12 +125,8 @@ public class OpenAiResource {
 
     /** The turn once its answer began; a refusal, or a failure before any token, answers with its own status. */
     private Turn started(CompletionRequest asked, String sessionId, String idempotencyKey) {
-        TurnStart start = turns.start(caller.get(), asked.ask(session(sessionId)),
-                TurnKey.of(request.id(), idempotencyKey), ACTION);
-        if (start instanceof TurnStart.NotStarted refused) {
-            throw refused.refusal().exception();
-        }
-        return ((TurnStart.Started) start).turn();
+        return turns.start(caller.get(), asked.ask(session(sessionId)), TurnKey.of(request.id(), idempotencyKey), ACTION)
+                .orElseThrow();
     }
 
     /** The session an {@code X-Session-Id} header continues; none opens a new one. */

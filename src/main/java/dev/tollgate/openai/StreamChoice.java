@@ -29,7 +29,7 @@ public class StreamChoice implements ContainerRequestFilter {
 
     @Override
     public void filter(ContainerRequestContext request) {
-        if (!"POST".equals(request.getMethod()) || !request.getUriInfo().getPath().replaceFirst("^/", "").equals("v1/chat/completions")
+        if (!"POST".equals(request.getMethod()) || !OpenAiErrors.path(request).equals("v1/chat/completions")
                 || !request.hasEntity()) {
             return;
         }
