@@ -1,5 +1,6 @@
 /**
- * Who is calling: the subject, company and roles taken from the verified MicroProfile JWT.
- * Verification itself is the container's (mpJwt); this package only reads what it verified.
+ * Who is calling: the subject, company and roles of the verified MicroProfile JWT, or the service
+ * user of an API key. Tokens are verified by the container (mpJwt) alone; keys here, and a key is
+ * never handed to the JWT check. Policies answer who may see what.
  */
 package dev.tollgate.auth;

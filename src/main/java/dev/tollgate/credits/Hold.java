@@ -25,8 +25,8 @@ public enum Hold {
                     "A request with this Idempotency-Key failed before its answer began; retry with a new key.");
             case INSUFFICIENT_CREDITS -> {
                 long left = balance.getAsLong();
-                yield new Refusal(ProblemType.INSUFFICIENT_CREDITS,
-                        "This request needs " + required + " credits; the balance is " + left + ".", null, left, required);
+                yield Refusal.unpaid(ProblemType.INSUFFICIENT_CREDITS,
+                        "This request needs " + required + " credits; the balance is " + left + ".", left, required);
             }
             case DAILY_LIMIT, MONTHLY_LIMIT -> Refusal.of(ProblemType.SPENDING_LIMIT_REACHED, "This request needs "
                     + required + " credits, more than is left of your " + (this == DAILY_LIMIT ? "daily" : "monthly")

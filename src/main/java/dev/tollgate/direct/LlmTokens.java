@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
+import dev.tollgate.auth.Policies;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Pricing;
@@ -84,6 +85,9 @@ public class LlmTokens {
                 "This server has no signing key for LLM tokens (TOLLGATE_LLM_TOKEN_KEYSTORE)."));
         sessions.owned(caller, sessionId);
         String model = pricing.model(requestedModel);
+        if (!Policies.mayUseModel(caller, model)) {
+            throw Policies.modelRefused(model).exception();
+        }
         int budget = maxTokens != null ? maxTokens : defaultMaxTokens;
         Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId, sessionId, model,
                 pricing.reservation(model, "", budget));

@@ -1,8 +1,6 @@
 package dev.tollgate.openai;
 
-import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
-import dev.tollgate.platform.ProblemType;
 import dev.tollgate.turn.Ask;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
@@ -182,11 +180,6 @@ record CompletionRequest(String model, String query, boolean stream, boolean inc
     }
 
     static ProblemException invalid(String param, String message) {
-        return new ProblemException(ProblemType.INVALID_REQUEST, param + " " + message + ".") {
-            @Override
-            public Problem toProblem(String requestId) {
-                return super.toProblem(requestId).withErrors(List.of(new Problem.FieldError(param, message)));
-            }
-        };
+        return ProblemException.invalidField(param, message);
     }
 }

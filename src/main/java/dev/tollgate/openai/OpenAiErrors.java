@@ -35,6 +35,14 @@ public class OpenAiErrors implements ContainerResponseFilter {
         if (problem.retryAfterMs() != null) {
             response.getHeaders().putSingle("retry-after-ms", problem.retryAfterMs());
         }
+        if (problem.limit() != null) {
+            // OpenAI's names for the count that ran out; a refusal by count means none remain
+            response.getHeaders().putSingle("x-ratelimit-limit-requests", problem.limit());
+            response.getHeaders().putSingle("x-ratelimit-remaining-requests", 0);
+            if (problem.retryAfterMs() != null) {
+                response.getHeaders().putSingle("x-ratelimit-reset-requests", (problem.retryAfterMs() + 999) / 1000 + "s");
+            }
+        }
         if (status == 402 || type == ProblemType.IDEMPOTENCY_KEY_SPENT) {
             response.getHeaders().putSingle("x-should-retry", "false");
         }

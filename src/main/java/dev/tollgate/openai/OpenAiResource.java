@@ -1,6 +1,8 @@
 package dev.tollgate.openai;
 
+import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.CurrentCaller;
+import dev.tollgate.auth.Policies;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.JsonFormat;
@@ -99,14 +101,15 @@ public class OpenAiResource {
                         .build()));
     }
 
-    /** The models the caller may use: those with a price. */
+    /** The models the caller may use: those with a price, and of those the ones the caller's key allows. */
     @GET
     @Path("models")
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(hidden = true)
     public JsonObject models() {
         JsonArrayBuilder data = JsonFormat.JSON.createArrayBuilder();
-        pricing.models().forEach(id -> data.add(described(id)));
+        Caller who = caller.get();
+        pricing.models().stream().filter(id -> Policies.mayUseModel(who, id)).forEach(id -> data.add(described(id)));
         return JsonFormat.JSON.createObjectBuilder().add("object", "list").add("data", data).build();
     }
 
@@ -115,7 +118,11 @@ public class OpenAiResource {
     @Produces(MediaType.APPLICATION_JSON)
     @Operation(hidden = true)
     public JsonObject model(@PathParam("id") String id) {
-        return described(pricing.model(id)); // a model without a price is refused: OpenAI's model_not_found
+        String model = pricing.model(id); // a model without a price is refused: OpenAI's model_not_found
+        if (!Policies.mayUseModel(caller.get(), model)) {
+            throw Policies.modelRefused(model).exception();
+        }
+        return described(model);
     }
 
     private static JsonObject described(String id) {

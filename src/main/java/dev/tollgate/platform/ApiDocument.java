@@ -29,9 +29,9 @@ public class ApiDocument implements OASFilter {
     /** Error statuses and what they mean, as components/responses. */
     private static final Map<Integer, String> ERRORS = Map.ofEntries(
             Map.entry(400, "The request is malformed: a bad body, field or parameter (errors names the fields)"),
-            Map.entry(401, "No valid bearer token (or, for the webhook, no valid signature)"),
+            Map.entry(401, "No valid bearer token or API key (or, for the webhook, no valid signature)"),
             Map.entry(402, "The company's pool cannot pay, or a spending limit is reached (balance, required)"),
-            Map.entry(403, "The token's roles or company do not allow this"),
+            Map.entry(403, "The token's or key's roles, company or models do not allow this"),
             Map.entry(404, "Not found, or not the caller's (the same answer for both)"),
             Map.entry(409, "The Idempotency-Key belongs to a request that failed before its answer began"),
             Map.entry(413, "The body is larger than the server accepts"),
@@ -49,7 +49,8 @@ public class ApiDocument implements OASFilter {
             "GET /api/v1/sessions/{id}/messages", Set.of(503, 504),
             "DELETE /api/v1/sessions/{id}", Set.of(503),
             "POST /api/v1/admin/credits/reconciliation", Set.of(503),
-            "POST /api/v1/webhooks/usage", Set.of(422, 503));
+            "POST /api/v1/webhooks/usage", Set.of(422, 503),
+            "POST /api/v1/admin/api-keys", Set.of(422, 503));
 
     @Override
     public Schema filterSchema(Schema schema) {

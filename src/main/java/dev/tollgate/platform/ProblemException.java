@@ -1,6 +1,7 @@
 package dev.tollgate.platform;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * Thrown by services for an outcome the client must hear about as problem+json. The request id
@@ -19,6 +20,16 @@ public class ProblemException extends RuntimeException {
         super(detail);
         this.type = type;
         this.retryAfter = retryAfter;
+    }
+
+    /** A 400 naming the one field that is wrong. */
+    public static ProblemException invalidField(String field, String message) {
+        return new ProblemException(ProblemType.INVALID_REQUEST, field + " " + message + ".") {
+            @Override
+            public Problem toProblem(String requestId) {
+                return super.toProblem(requestId).withErrors(List.of(new Problem.FieldError(field, message)));
+            }
+        };
     }
 
     public ProblemType type() {

@@ -21,6 +21,8 @@ public enum ProblemType {
     FORBIDDEN(403, "Forbidden"),
     COMPANY_REQUIRED(403, "Company required"),
     ORIGIN_NOT_ALLOWED(403, "Origin not allowed"),
+    MODEL_NOT_ALLOWED(403, "Model not allowed"),
+    ROLE_NOT_GRANTABLE(403, "Role not grantable"),
     NOT_FOUND(404, "Not Found"),
     SESSION_NOT_FOUND(404, "Session not found"),
     NO_RECONCILIATION(404, "No reconciliation yet"),
@@ -42,6 +44,7 @@ public enum ProblemType {
     SERVER_SHUTDOWN(503, "Server shutting down"),
     DIRECT_ACCESS_NOT_CONFIGURED(503, "Direct access not configured"),
     WEBHOOKS_NOT_CONFIGURED(503, "Webhooks not configured"),
+    API_KEYS_NOT_CONFIGURED(503, "API keys not configured"),
     LLM_TIMEOUT(504, "LLM service timeout"),
     /** A status the container answered on its own, with no more specific type. */
     REFUSED(0, "Request refused");

@@ -93,13 +93,13 @@ public class RateLimits {
     }
 
     static Refusal userRequestsUsed(Limits applying, Instant window, Instant now) {
-        return tooMany("You have used your " + applying.userRequestsPerMinute() + " requests of this minute.",
-                untilNextMinute(window, now));
+        return Refusal.limited("You have used your " + applying.userRequestsPerMinute() + " requests of this minute.",
+                untilNextMinute(window, now), applying.userRequestsPerMinute());
     }
 
     static Refusal companyRequestsUsed(Limits applying, Instant window, Instant now) {
-        return tooMany("Your company has used its " + applying.companyRequestsPerMinute() + " requests of this minute.",
-                untilNextMinute(window, now));
+        return Refusal.limited("Your company has used its " + applying.companyRequestsPerMinute()
+                + " requests of this minute.", untilNextMinute(window, now), applying.companyRequestsPerMinute());
     }
 
     static Refusal tooMany(String detail, Duration retryAfter) {

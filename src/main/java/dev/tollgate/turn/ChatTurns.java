@@ -2,6 +2,7 @@ package dev.tollgate.turn;
 
 import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
+import dev.tollgate.auth.Policies;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.ChatPrompt;
@@ -66,6 +67,9 @@ public class ChatTurns {
         long start = System.nanoTime();
         Map<String, Object> filters = filterSchema.check(ask.filters());
         String model = pricing.model(ask.model());
+        if (!Policies.mayUseModel(caller, model)) {
+            return new TurnStart.NotStarted(Policies.modelRefused(model));
+        }
         int maxTokens = ask.maxTokens() != null ? ask.maxTokens() : defaultMaxTokens;
         boolean opensSession = ask.sessionId() == null;
         UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();

@@ -9,6 +9,7 @@ import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
 import dev.langchain4j.model.output.FinishReason;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Client;
+import dev.tollgate.testing.Credential;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
 import java.time.Duration;
@@ -16,16 +17,18 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** LangChain4j's OpenAI chat models against the /v1 front, configured with nothing but a base URL and a key. */
 @ExtendWith(UsesSimulator.class)
 class LangChain4jIT {
 
-    @Test
-    void theStreamingModelGetsEachTokenAndTheUsage() throws Exception {
-        Client user = Client.freshUser();
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void theStreamingModelGetsEachTokenAndTheUsage(Credential credential) throws Exception {
+        Client user = credential.freshCaller();
         String query = "langchain [[sim tokens=4 delay_ms=20]]";
         OpenAiStreamingChatModel model = OpenAiStreamingChatModel.builder().baseUrl(TestEnv.baseUrl() + "/v1")
                 .apiKey(user.token()).modelName("sim-1").timeout(Duration.ofSeconds(30)).build();
@@ -57,9 +60,10 @@ class LangChain4jIT {
         assertThat(response.tokenUsage().outputTokenCount()).isEqualTo(4);
     }
 
-    @Test
-    void theBlockingModelGetsTheWholeAnswer() {
-        Client user = Client.freshUser();
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void theBlockingModelGetsTheWholeAnswer(Credential credential) {
+        Client user = credential.freshCaller();
         String query = "langchain whole [[sim tokens=3]]";
         OpenAiChatModel model = OpenAiChatModel.builder().baseUrl(TestEnv.baseUrl() + "/v1").apiKey(user.token())
                 .modelName("sim-1").maxRetries(0).build();

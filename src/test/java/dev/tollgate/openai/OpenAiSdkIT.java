@@ -2,6 +2,7 @@ package dev.tollgate.openai;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.awaitility.Awaitility.await;
 
 import com.openai.client.OpenAIClient;
 import com.openai.client.okhttp.OpenAIOkHttpClient;
@@ -15,14 +16,20 @@ import com.openai.models.chat.completions.ChatCompletionChunk;
 import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import com.openai.models.chat.completions.ChatCompletionStreamOptions;
 import com.openai.models.models.Model;
+import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Client;
+import dev.tollgate.testing.Credential;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
+import java.net.http.HttpResponse;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
@@ -41,9 +48,10 @@ class OpenAiSdkIT {
                 .addUserMessage(text);
     }
 
-    @Test
-    void aWholeCompletionIsTheNativeAnswersTextWithItsUsage() {
-        Client user = Client.freshUser();
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void aWholeCompletionIsTheNativeAnswersTextWithItsUsage(Credential credential) {
+        Client user = credential.freshCaller();
         String query = "hello sdk [[sim tokens=4]]";
 
         ChatCompletion completion = sdk(user.token()).chat().completions().create(ask(query).build());
@@ -64,9 +72,10 @@ class OpenAiSdkIT {
                 .satisfies(event -> assertThat(event.getString("outcome")).isEqualTo("ok"));
     }
 
-    @Test
-    void aStreamedCompletionSharesOneIdStartsWithTheRoleAndEndsWithUsage() {
-        Client user = Client.freshUser();
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void aStreamedCompletionSharesOneIdStartsWithTheRoleAndEndsWithUsage(Credential credential) {
+        Client user = credential.freshCaller();
         String query = "stream sdk [[sim tokens=5 delay_ms=20]]";
         List<ChatCompletionChunk> chunks;
         try (StreamResponse<ChatCompletionChunk> stream = sdk(user.token()).chat().completions().createStreaming(
@@ -88,21 +97,28 @@ class OpenAiSdkIT {
         assertThat(last.usage()).hasValueSatisfying(usage -> assertThat(usage.completionTokens()).isEqualTo(5));
     }
 
-    @Test
-    void theModelsAreThePricedOnes() {
-        List<Model> models = sdk(Client.freshUser().token()).models().list().data();
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void theModelsAreThePricedOnes(Credential credential) {
+        String token = credential.freshCaller().token();
+        List<Model> models = sdk(token).models().list().data();
 
         assertThat(models).extracting(Model::id).contains("sim-1");
-        assertThat(sdk(Client.freshUser().token()).models().retrieve("sim-1").ownedBy()).isEqualTo("tollgate");
+        assertThat(sdk(token).models().retrieve("sim-1").ownedBy()).isEqualTo("tollgate");
     }
 
-    @Test
-    void eachRefusalIsTheSdksOwnException() {
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void eachRefusalIsTheSdksOwnException(Credential credential) {
         UnauthorizedException badKey = catchThrowableOfType(UnauthorizedException.class,
                 () -> sdk("not-a-token").chat().completions().create(ask("hi").build()));
         assertThat(badKey.statusCode()).isEqualTo(401);
 
-        String token = Client.freshUser().token();
+        UnauthorizedException forgedKey = catchThrowableOfType(UnauthorizedException.class,
+                () -> sdk("tg_" + "0".repeat(12) + "_" + "A".repeat(43)).chat().completions().create(ask("hi").build()));
+        assertThat(forgedKey.statusCode()).isEqualTo(401);
+
+        String token = credential.freshCaller().token();
         NotFoundException unknownModel = catchThrowableOfType(NotFoundException.class,
                 () -> sdk(token).chat().completions().create(ask("hi").model("gpt-nothing").build()));
         assertThat(unknownModel.code()).hasValue("model_not_found");
@@ -112,9 +128,31 @@ class OpenAiSdkIT {
         assertThat(busy.headers().values("retry-after")).containsExactly("7");
     }
 
-    @Test
-    void anEmptyPoolIs402AndTheSdkIsToldNotToRetry() {
-        Client user = Client.freshUser();
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void aUsedUpRateLimitIsTheSdksRateLimitExceptionWithOpenAisHeaders(Credential credential) {
+        Client user = credential.freshCaller();
+        HttpResponse<String> set = Api.send(Api.request("/api/v1/admin/rate-limits/" + user.company(),
+                        user.colleague("billing_admin").token()).header("Content-Type", "application/json")
+                .PUT(Api.json(Map.of("user_requests_per_minute", 0))).build());
+        assertThat(set.statusCode()).isEqualTo(200);
+
+        // the servers read a company's limits again within seconds
+        RateLimitException refused = await().until(() -> catchThrowableOfType(RateLimitException.class,
+                () -> sdk(user.token()).models().list()), Objects::nonNull);
+
+        assertThat(refused.headers().values("x-ratelimit-limit-requests")).containsExactly("0");
+        assertThat(refused.headers().values("x-ratelimit-remaining-requests")).containsExactly("0");
+        assertThat(refused.headers().values("x-ratelimit-reset-requests")).singleElement()
+                .satisfies(reset -> assertThat(reset).matches("\\d+s"));
+        assertThat(refused.headers().values("retry-after")).singleElement()
+                .satisfies(seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Credential.class)
+    void anEmptyPoolIs402AndTheSdkIsToldNotToRetry(Credential credential) {
+        Client user = credential.freshCaller();
         String session = user.startSession();
         long left = user.balance();
         // spend the rest of the pool the way the ledger would, keeping balance = sum of entries

@@ -181,6 +181,13 @@ class OpenApiIT {
         check("PUT", "/api/v1/admin/credits/limits/{userId}", send("PUT", "/api/v1/admin/credits/limits/" + alice.subject(),
                 admin, "{\"daily_credits\":500}"));
         check("GET", "/api/v1/admin/sessions", Api.get("/api/v1/admin/sessions", admin));
+        HttpResponse<String> key = send("POST", "/api/v1/admin/api-keys", admin,
+                "{\"service_user\":\"docs\",\"roles\":[\"user\"],\"models\":[\"sim-1\"],\"daily_credits\":9}");
+        check("POST", "/api/v1/admin/api-keys", key);
+        check("GET", "/api/v1/admin/api-keys", Api.get("/api/v1/admin/api-keys", admin));
+        check("DELETE", "/api/v1/admin/api-keys/{id}", send("DELETE", "/api/v1/admin/api-keys/" + Api.parse(key.body()).getString("id"),
+                admin, null));
+        check("GET", "/api/v1/admin/api-keys", Api.get("/api/v1/admin/api-keys", admin));
         check("DELETE", "/api/v1/sessions/{id}", send("DELETE", "/api/v1/sessions/" + session, user, null));
 
         // error answers: the documented problem

@@ -38,7 +38,8 @@ class WrongJsonTypesIT {
     enum Kind {
         STRING("123", "true", "[]", "{}"),
         INTEGER("\"5\"", "true", "1.5", "[]", "{}"),
-        OBJECT("\"x\"", "7", "[]", "false");
+        OBJECT("\"x\"", "7", "[]", "false"),
+        ARRAY("\"x\"", "7", "{}", "true");
 
         final List<String> wrong;
 
@@ -99,6 +100,10 @@ class WrongJsonTypesIT {
             return userState() + companyState();
         }
 
+        String keys() {
+            return read("/api/v1/admin/api-keys", admin);
+        }
+
         JsonObject chat() {
             return Json.createObjectBuilder().add("query", "hello [[sim tokens=1]]").add("session_id", session)
                     .add("max_tokens", 5).add("model", "sim-1").add("filters", Json.createObjectBuilder().add("year", 2020))
@@ -117,6 +122,7 @@ class WrongJsonTypesIT {
         Fixture limits = Fixture.fresh();
         Fixture rates = Fixture.fresh();
         Fixture usage = Fixture.fresh();
+        Fixture keys = Fixture.fresh();
         Function<String, HttpRequest.Builder> webhook = body -> {
             long now = Instant.now().getEpochSecond();
             return Api.request("/api/v1/webhooks/usage", null).header("X-Tollgate-Timestamp", String.valueOf(now))
@@ -142,6 +148,13 @@ class WrongJsonTypesIT {
                         Map.of("company_requests_per_minute", Kind.INTEGER, "company_max_streams", Kind.INTEGER,
                                 "user_requests_per_minute", Kind.INTEGER, "user_max_streams", Kind.INTEGER), null,
                         rates::companyState),
+                new Body("API key", "POST", "/api/v1/admin/api-keys", keys.admin(),
+                        Json.createObjectBuilder().add("service_user", "svc").add("roles", Json.createArrayBuilder().add("user"))
+                                .add("expires_at", java.time.Instant.now().plus(java.time.Duration.ofDays(30)).toString()).add("models", Json.createArrayBuilder().add("sim-1"))
+                                .add("daily_credits", 5).add("monthly_credits", 50).build(),
+                        Map.of("service_user", Kind.STRING, "roles", Kind.ARRAY, "expires_at", Kind.STRING,
+                                "models", Kind.ARRAY, "daily_credits", Kind.INTEGER, "monthly_credits", Kind.INTEGER), null,
+                        keys::keys),
                 new Body("usage webhook", "POST", "/api/v1/webhooks/usage", null,
                         Json.createObjectBuilder().add("event_id", "evt-" + UUID.randomUUID()).add("company_id", usage.user().company())
                                 .add("user_id", usage.user().subject()).add("request_id", "req-" + UUID.randomUUID())

@@ -3,8 +3,10 @@ package dev.tollgate.testing;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 /**
  * One caller of the API under test, as a frontend or an SDK would be: who it is, and the calls
@@ -13,12 +15,14 @@ import java.util.Map;
  */
 public final class Client {
 
-    private final DevJwt who;
+    private final String subject;
+    private final String company;
     private final String token;
 
-    private Client(DevJwt who) {
-        this.who = who;
-        this.token = who.sign(TestEnv.keysDir());
+    private Client(String subject, String company, String token) {
+        this.subject = subject;
+        this.company = company;
+        this.token = token;
     }
 
     /** A user of a company no other test uses, so each test builds its own data. */
@@ -28,7 +32,32 @@ public final class Client {
 
     /** Whoever these claims say. */
     public static Client as(DevJwt who) {
-        return new Client(who);
+        return new Client(who.subject(), who.company(), who.sign(TestEnv.keysDir()));
+    }
+
+    /**
+     * A service of this caller's company calling with an API key that has these roles, made by a
+     * company admin of the company through the API.
+     */
+    public Client withKey(String... roles) {
+        return withKey(Map.of("roles", List.of(roles)));
+    }
+
+    /** A service calling with a key made from this creation body (service_user and roles default). */
+    public Client withKey(Map<String, ?> asked) {
+        Map<String, Object> body = new HashMap<>(asked);
+        body.putIfAbsent("service_user", "svc-" + UUID.randomUUID().toString().substring(0, 8));
+        body.putIfAbsent("roles", List.of("user"));
+        @SuppressWarnings("unchecked")
+        List<String> roles = (List<String>) body.get("roles");
+        List<String> adminRoles = new ArrayList<>(roles);
+        adminRoles.add("company_admin");
+        HttpResponse<String> created = colleague(adminRoles.toArray(String[]::new)).post("/api/v1/admin/api-keys", body);
+        if (created.statusCode() != 201) {
+            throw new AssertionError("creating a key answered " + created.statusCode() + ": " + created.body());
+        }
+        JsonObject key = Api.parse(created.body());
+        return new Client(key.getString("user_id"), company, key.getString("secret"));
     }
 
     /** Another caller of this caller's company, with these roles only. */
@@ -41,11 +70,11 @@ public final class Client {
     }
 
     public String subject() {
-        return who.subject();
+        return subject;
     }
 
     public String company() {
-        return who.company();
+        return company;
     }
 
     public Api.Streamed stream(String query) {
