@@ -7,6 +7,7 @@ import dev.tollgate.simulator.LlmSimulator;
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Client;
+import dev.tollgate.testing.Front;
 import dev.tollgate.testing.SseEvent;
 import dev.tollgate.testing.Simulator;
 import dev.tollgate.testing.UsesSimulator;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The stream once it has begun (docs/streaming.md): notices, mid-stream failures, heartbeats,
@@ -84,16 +87,17 @@ class StreamProtocolIT {
         assertThat(answer.body()).contains(": heartbeat");
     }
 
-    @Test
-    void whenTheClientHangsUpTheUpstreamIsCancelledAndTheTurnSettled() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Front.class)
+    void whenTheClientHangsUpTheUpstreamIsCancelledAndTheTurnSettled(Front front) throws Exception {
         Client user = Client.freshUser();
-        var response = Api.openStream(user.token(), Map.of("query", "long [[sim tokens=400 delay_ms=40]]"));
+        var response = front.open(user.token(), "long [[sim tokens=400 delay_ms=40]]");
         assertThat(response.statusCode()).isEqualTo(200);
         String requestId = response.headers().firstValue("X-Request-Id").orElseThrow();
         var reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
         int tokens = 0;
         for (String line; tokens < 3 && (line = reader.readLine()) != null; ) {
-            if (line.equals("event: token")) {
+            if (front.isToken(line)) {
                 tokens++;
             }
         }
@@ -105,14 +109,14 @@ class StreamProtocolIT {
         long cancelMs = (System.nanoTime() - hungUp) / 1_000_000;
         System.out.println("upstream cancelled " + cancelMs + " ms after the client hung up");
 
-        await().untilAsserted(() -> assertThat(user.auditEvents("action=chat.stream"))
+        await().untilAsserted(() -> assertThat(user.auditEvents("action=" + front.action))
                 .filteredOn(event -> requestId.equals(event.getString("request_id", null)))
                 .singleElement().satisfies(event -> {
                     assertThat(event.getString("outcome")).isEqualTo("client_disconnected");
                     assertThat(event.getInt("completion_tokens")).isBetween(3, 399);
                 }));
         // What was delivered is captured, the rest of the hold released: the entries say so.
-        long audited = user.auditEvents("action=chat.stream").get(0).getJsonNumber("credits").longValue();
+        long audited = user.auditEvents("action=" + front.action).get(0).getJsonNumber("credits").longValue();
         var entries = user.ledger().stream().filter(entry -> requestId.equals(entry.getString("request_id", null))).toList();
         assertThat(entries).extracting(entry -> entry.getString("kind")).containsExactly("RESERVE", "RELEASE", "CAPTURE");
         assertThat(entries.stream().mapToLong(entry -> entry.getJsonNumber("amount").longValue()).sum()).isEqualTo(-audited);

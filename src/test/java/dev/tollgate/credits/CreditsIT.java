@@ -7,6 +7,7 @@ import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.DevJwt;
+import dev.tollgate.testing.Front;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
@@ -16,6 +17,8 @@ import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /** The credits API: what a user sees, what a billing admin may do. */
 @ExtendWith(UsesSimulator.class)
@@ -78,8 +81,9 @@ class CreditsIT {
         assertThat(badKey.statusCode()).isEqualTo(400);
     }
 
-    @Test
-    void aCompanyAdminsLimitStopsAUsersRequestsWith402() {
+    @ParameterizedTest
+    @EnumSource(Front.class)
+    void aCompanyAdminsLimitStopsAUsersRequestsWith402(Front front) {
         DevJwt user = TestEnv.newUser();
         String admin = Client.as(TestEnv.newUser().company(user.company()).roles(List.of("company_admin"))).token();
         var set = Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), admin)
@@ -87,12 +91,12 @@ class CreditsIT {
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_credits\":1}")).build());
         assertThat(set.statusCode()).isEqualTo(200);
 
-        Api.Streamed refused = Chats.stream(Client.as(user).token(), "over the limit [[sim tokens=1]]");
+        Api.Streamed refused = front.stream(Client.as(user).token(), "over the limit [[sim tokens=1]]");
         assertThat(Api.parse(Api.get("/api/v1/credits", Client.as(user).token()).body())
                 .getJsonNumber("daily_limit").longValue()).isEqualTo(1);
 
         assertThat(refused.status()).isEqualTo(402);
-        assertThat(refused.problem().getString("title")).isEqualTo("Spending limit reached");
+        assertThat(front.code(refused)).isEqualTo("spending_limit_reached");
         assertThat(Api.send(Api.request("/api/v1/admin/credits/limits/" + user.subject(), Client.as(user).token())
                 .header("Content-Type", "application/json")
                 .PUT(HttpRequest.BodyPublishers.ofString("{\"daily_credits\":1000}")).build()).statusCode()).isEqualTo(403);

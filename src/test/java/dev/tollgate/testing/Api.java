@@ -77,7 +77,12 @@ public final class Api {
 
     /** A streamed chat with headers of the caller's own (an Idempotency-Key, say). */
     public static Streamed chatStream(String token, Map<String, ?> body, Map<String, String> headers) {
-        HttpRequest.Builder builder = request("/api/v1/chat/stream", token)
+        return streamAt("/api/v1/chat/stream", token, body, headers);
+    }
+
+    /** POSTs to a streaming endpoint and reads the whole SSE answer, stamping each event as it arrives. */
+    public static Streamed streamAt(String path, String token, Map<String, ?> body, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token)
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream");
         headers.forEach(builder::header);
@@ -131,8 +136,12 @@ public final class Api {
     }
 
     public static HttpResponse<java.io.InputStream> openStreamOn(String server, String token, Map<String, ?> body) {
+        return openStreamAt(server, "/api/v1/chat/stream", token, body);
+    }
+
+    public static HttpResponse<java.io.InputStream> openStreamAt(String server, String path, String token, Map<String, ?> body) {
         try {
-            return HTTP.send(requestTo(server, "/api/v1/chat/stream", token)
+            return HTTP.send(requestTo(server, path, token)
                     .header("Content-Type", "application/json").header("Accept", "text/event-stream")
                     .POST(json(body)).build(), HttpResponse.BodyHandlers.ofInputStream());
         } catch (IOException e) {
