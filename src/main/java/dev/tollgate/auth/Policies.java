@@ -42,9 +42,9 @@ public final class Policies {
         return caller.models() == null || caller.models().contains(model);
     }
 
-    /** What a caller hears when {@link #mayUseModel} says no. */
+    /** What a caller hears when {@link #mayUseModel}, or the model's allowed roles, say no. */
     public static Refusal modelRefused(String model) {
-        return Refusal.of(ProblemType.MODEL_NOT_ALLOWED, "This API key may not use the model '" + model + "'.");
+        return Refusal.of(ProblemType.MODEL_NOT_ALLOWED, "You may not use the model '" + model + "'.");
     }
 
     /** An admin hands out only roles they hold themselves. */

@@ -1,40 +1,42 @@
 package dev.tollgate.credits;
 
+import dev.tollgate.catalog.Catalog;
+import dev.tollgate.catalog.Model;
+import dev.tollgate.catalog.Models;
+import dev.tollgate.catalog.Prices;
 import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
- * Prices per model, in credits per 1,000 prompt and per 1,000 completion tokens, from
- * configuration such as {@code tollgate.pricing.models=sim-1:10:30}. Costs round up to whole
- * credits; a model without a price is refused.
+ * Prices per model, in credits per 1,000 prompt and per 1,000 completion tokens, from the model
+ * catalog. Costs round up to whole credits; a model without a price is refused.
  */
 @ApplicationScoped
 public class Pricing {
 
-    record Price(long promptPer1k, long completionPer1k) {
-    }
+    private Supplier<Models> catalog;
 
-    private final Map<String, Price> prices = new LinkedHashMap<>();
-    private String defaultModel;
+    /** Prices of models a catalog change removed, so their open holds still settle. */
+    private final Map<String, Prices> seen = new ConcurrentHashMap<>();
 
     @Inject
-    public Pricing(@ConfigProperty(name = "tollgate.pricing.models") String spec,
-                   @ConfigProperty(name = "tollgate.pricing.default-model") String defaultModel) {
-        for (String entry : spec.split(",")) {
-            String[] parts = entry.trim().split(":");
-            if (parts.length == 3) {
-                prices.put(parts[0].trim(), new Price(Long.parseLong(parts[1].trim()), Long.parseLong(parts[2].trim())));
-            }
-        }
-        this.defaultModel = defaultModel;
+    public Pricing(Catalog catalog) {
+        this.catalog = catalog::current;
+    }
+
+    /** Fixed prices ({@code name:prompt:completion,...}), for rules tested without a server. */
+    Pricing(String spec, String defaultModel) {
+        Models fixed = Models.ofPricing(spec, defaultModel, null);
+        this.catalog = () -> fixed;
     }
 
     protected Pricing() {
@@ -42,22 +44,36 @@ public class Pricing {
 
     /** The model a request asked for, or the default; 422 when it has no price. */
     public String model(String requested) {
-        String model = requested == null || requested.isBlank() ? defaultModel : requested;
-        if (!prices.containsKey(model)) {
-            throw new UnpricedModel(model, prices.keySet());
+        Models models = catalog.get();
+        String model = requested == null || requested.isBlank() ? models.defaultModel() : requested;
+        if (models.find(model) == null) {
+            throw new UnpricedModel(model, models.names());
         }
         return model;
     }
 
     /** The models with a price: the ones callers may use. */
-    public java.util.Set<String> models() {
-        return java.util.Collections.unmodifiableSet(prices.keySet());
+    public Set<String> models() {
+        return catalog.get().names();
     }
 
     public long cost(String model, long promptTokens, long completionTokens) {
-        Price price = prices.get(model);
-        long milli = promptTokens * price.promptPer1k() + completionTokens * price.completionPer1k();
+        Prices price = priceOf(model);
+        long milli = promptTokens * price.prompt() + completionTokens * price.completion();
         return (milli + 999) / 1000;
+    }
+
+    private Prices priceOf(String model) {
+        Model priced = catalog.get().find(model);
+        if (priced != null) {
+            seen.put(model, priced.prices());
+            return priced.prices();
+        }
+        Prices before = seen.get(model);
+        if (before == null) {
+            throw new UnpricedModel(model, catalog.get().names());
+        }
+        return before;
     }
 
     /**
@@ -78,7 +94,7 @@ public class Pricing {
 
         private final String model;
 
-        UnpricedModel(String model, java.util.Set<String> known) {
+        UnpricedModel(String model, Set<String> known) {
             super(ProblemType.UNPRICED_MODEL, "There is no price for model '" + model + "'; priced models: " + known + ".");
             this.model = model;
         }

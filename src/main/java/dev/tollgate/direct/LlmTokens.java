@@ -9,6 +9,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
+import dev.tollgate.catalog.Catalog;
 import dev.tollgate.auth.Policies;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
@@ -54,6 +55,9 @@ public class LlmTokens {
     Pricing pricing;
 
     @Inject
+    Catalog catalog;
+
+    @Inject
     Clock clock;
 
     @Inject
@@ -85,7 +89,7 @@ public class LlmTokens {
                 "This server has no signing key for LLM tokens (TOLLGATE_LLM_TOKEN_KEYSTORE)."));
         sessions.owned(caller, sessionId);
         String model = pricing.model(requestedModel);
-        if (!Policies.mayUseModel(caller, model)) {
+        if (!catalog.mayUse(caller, model)) {
             throw Policies.modelRefused(model).exception();
         }
         int budget = maxTokens != null ? maxTokens : defaultMaxTokens;

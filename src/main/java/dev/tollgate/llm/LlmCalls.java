@@ -1,5 +1,6 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.catalog.Deployment;
 import dev.tollgate.llm.client.SessionWire;
 import dev.tollgate.llm.client.SessionsClient;
 import dev.tollgate.llm.client.StreamingChatClient;
@@ -13,17 +14,16 @@ import java.time.Instant;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.eclipse.microprofile.faulttolerance.Retry;
-import org.eclipse.microprofile.faulttolerance.Timeout;
-import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 /**
  * The calls to the LLM service with their fault-tolerance policy, and nothing else. Only
  * {@link LlmService} calls them, and it turns whatever they throw into Tollgate's failures. The
- * values in the annotations are defaults: microprofile-config.properties maps each to the
- * tollgate.llm.* name documented in the README.
+ * session and usage calls are retried (MicroProfile Fault Tolerance); a turn's stream is one try,
+ * its fallbacks and circuit breakers per deployment are {@link LlmService}'s and {@link Routes}'.
  */
 @ApplicationScoped
 class LlmCalls {
@@ -40,26 +40,24 @@ class LlmCalls {
     UsageClient usage;
 
     /**
-     * Returns the started stream once its first event arrived. The calling thread waits for that
-     * event only (interruptibly, so the timeout really ends the wait); the rest of the stream is
-     * read without any thread waiting. Retried only here, before any token exists.
+     * Returns the stream from the deployment once its first event arrived, within {@code waitMs}.
+     * The calling thread waits for that event only; the rest of the stream is read without any
+     * thread waiting. Which deployment, and what follows a failure, {@link LlmService} decides
+     * (with {@link Routes}): here one try.
      */
-    @Timeout(30_000)
-    @Retry(maxRetries = 1, delay = 200, jitter = 100, retryOn = LlmUnavailable.class)
-    @CircuitBreaker(requestVolumeThreshold = 20, failureRatio = 0.5, delay = 10_000, successThreshold = 2,
-            failOn = {LlmUnavailable.class, LlmTimeout.class, TimeoutException.class},
-            skipOn = {LlmSessionLost.class, LlmRateLimited.class})
-    TokenStream openStream(ChatPrompt prompt) {
-        CompletableFuture<TokenStream> started = streams.open(prompt);
+    TokenStream openStream(Deployment deployment, ChatPrompt prompt, long waitMs) {
+        CompletableFuture<TokenStream> started = streams.open(deployment, prompt);
         try {
-            return started.get();
+            return started.get(waitMs, TimeUnit.MILLISECONDS);
         } catch (ExecutionException e) {
             throw UpstreamErrors.unreachable(e.getCause());
-        } catch (InterruptedException e) {
-            // the fault-tolerance timeout interrupted the wait: let go of the upstream request
+        } catch (TimeoutException | InterruptedException e) {
+            // no first event in time: let go of the upstream request
             started.thenAccept(TokenStream::cancel);
             started.cancel(false);
-            Thread.currentThread().interrupt();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             throw new LlmTimeout("No first token from the LLM service in time", Duration.ofSeconds(1));
         }
     }

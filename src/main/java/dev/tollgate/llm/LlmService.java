@@ -1,6 +1,10 @@
 package dev.tollgate.llm;
 
+import dev.tollgate.catalog.Catalog;
+import dev.tollgate.catalog.Deployment;
+import dev.tollgate.catalog.Model;
 import dev.tollgate.llm.client.UpstreamErrors;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.ProcessingException;
@@ -34,23 +38,88 @@ public class LlmService {
     LlmCalls calls;
 
     @Inject
+    Catalog catalog;
+
+    @Inject
+    Routes routes;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.llm.first-token-timeout-ms")
+    long firstTokenTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.llm.retry.max-retries")
+    int maxRetries;
+
+    @Inject
     @ConfigProperty(name = "tollgate.llm.circuit.delay-ms")
     long circuitDelayMs;
 
     /**
-     * The answer to the prompt, once its first event arrived. A session new to Tollgate is
-     * created upstream first; one the service lost is created again and the answer asked once more.
+     * The answer to the prompt from one of its model's deployments, once its first event arrived.
+     * The deployments are tried in {@link Routes}' order; a failure before the first token (no
+     * connection, a 5xx, a 429, no first token in time) moves on to the next, within one
+     * first-token deadline. A session new to Tollgate is created on a seed deployment first; one
+     * the service lost is created again and the answer asked once more. A session that continues
+     * without the client's messages goes to seed deployments only: only they keep its history.
      */
     public Opened open(ChatPrompt prompt, boolean newSession) {
+        Model model = catalog.current().find(prompt.model());
+        boolean carried = newSession || prompt.messages() != null;
+        List<Routes.Route> order = routes.order(model, carried ? null : Deployment.Kind.SEED);
+        if (order.isEmpty()) {
+            throw new LlmUnavailable("No server of model '" + prompt.model() + "' keeps this session's history", null);
+        }
+        long deadline = System.nanoTime() + firstTokenTimeoutMs * 1_000_000;
+        int tries = order.size() == 1 ? 1 + maxRetries : Math.min(order.size(), 3);
+        LlmException last = null;
+        for (int i = 0; i < tries && System.nanoTime() < deadline; i++) {
+            Routes.Route route = order.get(i % order.size());
+            if (order.size() == 1 && i > 0 && !(last instanceof LlmUnavailable)) {
+                break; // one server: only a failed connection or a 5xx is worth asking it again
+            }
+            if (!route.take()) {
+                last = route.state() == CircuitBreaker.State.CLOSED
+                        ? new LlmUnavailable("The LLM service's servers are busy", Duration.ofSeconds(1))
+                        : new LlmUnavailable("The LLM service is failing; calls are paused", Duration.ofMillis(circuitDelayMs));
+                continue;
+            }
+            long start = System.nanoTime();
+            try {
+                Opened opened = openOn(route.deployment(), prompt, newSession, deadline);
+                route.succeeded(System.nanoTime() - start);
+                return new Opened(new RoutedStream(opened.tokens(), route), opened.sessionRecreated());
+            } catch (LlmException failure) {
+                route.release();
+                route.failed(System.nanoTime() - start, failure);
+                last = failure;
+                if (failure instanceof LlmSessionLost) {
+                    throw failure;
+                }
+            }
+        }
+        throw last != null ? last : new LlmTimeout("No first token from the LLM service in time", Duration.ofSeconds(1));
+    }
+
+    private Opened openOn(Deployment deployment, ChatPrompt prompt, boolean newSession, long deadline) {
+        if (deployment.kind() != Deployment.Kind.SEED) {
+            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), false);
+        }
         if (newSession) {
             createSession(prompt.sessionId(), prompt.userId(), prompt.companyId(), prompt.requestId());
         }
         try {
-            return new Opened(call(() -> calls.openStream(prompt)), false);
+            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), false);
         } catch (LlmSessionLost lost) {
             createSession(prompt.sessionId(), prompt.userId(), prompt.companyId(), prompt.requestId());
-            return new Opened(call(() -> calls.openStream(prompt)), true);
+            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), true);
         }
+    }
+
+    /** The time left for this try: the turn's deadline, or the deployment's own first-token timeout if shorter. */
+    private static long remainingMs(Deployment deployment, long deadline) {
+        long left = Math.max(1, (deadline - System.nanoTime()) / 1_000_000);
+        return deployment.timeoutFirstTokenMs() == null ? left : Math.min(left, deployment.timeoutFirstTokenMs());
     }
 
     public void createSession(UUID sessionId, String userId, String companyId, String requestId) {

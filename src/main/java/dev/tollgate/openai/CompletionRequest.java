@@ -1,5 +1,6 @@
 package dev.tollgate.openai;
 
+import dev.tollgate.llm.Message;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.turn.Ask;
 import jakarta.json.JsonArray;
@@ -7,6 +8,7 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
@@ -15,10 +17,11 @@ import java.util.UUID;
  * A Chat Completions request, read field by field as OpenAI documents it. Fields it does not know
  * are ignored, as OpenAI does; a known field of the wrong JSON type is refused with its name.
  * Towards a service that keeps the conversation (the session), the last user message is the
- * question; sampling settings the service cannot take ({@code temperature}, {@code top_p},
+ * question; a server that keeps none gets the messages as sent ({@code developer} as
+ * {@code system}, which every server knows, and text parts joined). Sampling settings the service cannot take ({@code temperature}, {@code top_p},
  * {@code stop}, {@code seed}, {@code user}) are accepted and not passed on.
  */
-record CompletionRequest(String model, String query, boolean stream, boolean includeUsage, Integer maxTokens) {
+record CompletionRequest(String model, List<Message> messages, boolean stream, boolean includeUsage, Integer maxTokens) {
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final int MAX_TOKENS = 8192;
@@ -57,20 +60,27 @@ record CompletionRequest(String model, String query, boolean stream, boolean inc
         if (present(body, "stop") && !(body.get("stop") instanceof JsonString) && !(body.get("stop") instanceof JsonArray)) {
             throw invalid("stop", "must be a string or an array of strings");
         }
-        return new CompletionRequest(model, lastUserText(body), Boolean.TRUE.equals(stream), Boolean.TRUE.equals(includeUsage),
+        return new CompletionRequest(model, messages(body), Boolean.TRUE.equals(stream), Boolean.TRUE.equals(includeUsage),
                 maxTokens);
     }
 
-    /** The turn this asks for, in the session {@code sessionId} (null: a new one). */
+    /** The turn this asks for, in the session {@code sessionId} (null: a new one): the last user message is its query. */
     Ask ask(UUID sessionId) {
-        return new Ask(sessionId, query, maxTokens, model, null);
+        String query = null;
+        for (Message message : messages) {
+            if ("user".equals(message.role())) {
+                query = message.content();
+            }
+        }
+        return new Ask(sessionId, query, maxTokens, model, null, messages);
     }
 
-    private static String lastUserText(JsonObject body) {
+    private static List<Message> messages(JsonObject body) {
         if (!(body.get("messages") instanceof JsonArray messages) || messages.isEmpty()) {
             throw invalid("messages", "must be a non-empty array of messages");
         }
-        String last = null;
+        List<Message> read = new ArrayList<>();
+        boolean asked = false;
         for (int i = 0; i < messages.size(); i++) {
             String at = "messages[" + i + "]";
             if (!(messages.get(i) instanceof JsonObject message)) {
@@ -85,13 +95,14 @@ record CompletionRequest(String model, String query, boolean stream, boolean inc
                 if (text == null || text.isBlank()) {
                     throw invalid(at + ".content", "a user message needs text");
                 }
-                last = text;
+                asked = true;
             }
+            read.add(new Message("developer".equals(role) ? "system" : role, text == null ? "" : text, null));
         }
-        if (last == null) {
+        if (!asked) {
             throw invalid("messages", "must contain a user message");
         }
-        return last;
+        return List.copyOf(read);
     }
 
     /** A message's content: a string, an array of text parts, or absent (an assistant's tool call). */

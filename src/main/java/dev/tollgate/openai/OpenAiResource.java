@@ -3,6 +3,7 @@ package dev.tollgate.openai;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.auth.Policies;
+import dev.tollgate.catalog.Catalog;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.JsonFormat;
@@ -61,6 +62,9 @@ public class OpenAiResource {
     @Inject
     Pricing pricing;
 
+    @Inject
+    Catalog catalog;
+
     /** {@code "stream": true}: chunks as the tokens arrive ({@link StreamChoice} picked this method). */
     @POST
     @CountedWithStream
@@ -109,7 +113,7 @@ public class OpenAiResource {
     public JsonObject models() {
         JsonArrayBuilder data = JsonFormat.JSON.createArrayBuilder();
         Caller who = caller.get();
-        pricing.models().stream().filter(id -> Policies.mayUseModel(who, id)).forEach(id -> data.add(described(id)));
+        pricing.models().stream().filter(id -> catalog.mayUse(who, id)).forEach(id -> data.add(described(id)));
         return JsonFormat.JSON.createObjectBuilder().add("object", "list").add("data", data).build();
     }
 
@@ -119,7 +123,7 @@ public class OpenAiResource {
     @Operation(hidden = true)
     public JsonObject model(@PathParam("id") String id) {
         String model = pricing.model(id); // a model without a price is refused: OpenAI's model_not_found
-        if (!Policies.mayUseModel(caller.get(), model)) {
+        if (!catalog.mayUse(caller.get(), model)) {
             throw Policies.modelRefused(model).exception();
         }
         return described(model);

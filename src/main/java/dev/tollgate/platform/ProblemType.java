@@ -29,6 +29,7 @@ public enum ProblemType {
     METHOD_NOT_ALLOWED(405, "Method Not Allowed"),
     NOT_ACCEPTABLE(406, "Not Acceptable"),
     IDEMPOTENCY_KEY_SPENT(409, "Idempotency key spent"),
+    HISTORY_NOT_KEPT(409, "History not kept"),
     BODY_TOO_LARGE(413, "Body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported Media Type"),
     INVALID_FILTERS(422, "Invalid filters"),

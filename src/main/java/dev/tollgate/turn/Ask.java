@@ -1,12 +1,16 @@
 package dev.tollgate.turn;
 
+import dev.tollgate.llm.Message;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
 /**
  * What a front asks of a turn, validated by the front: a question in the caller's session
  * ({@code sessionId} null opens a new one), with the model, answer size and filters it named,
- * each null for the default.
+ * each null for the default. {@code messages}: the whole conversation, when the client sent it
+ * (OpenAI's front); null when it sent the question only.
  */
-public record Ask(UUID sessionId, String query, Integer maxTokens, String model, Map<String, Object> filters) {
+public record Ask(UUID sessionId, String query, Integer maxTokens, String model, Map<String, Object> filters,
+                  List<Message> messages) {
 }

@@ -3,12 +3,16 @@ package dev.tollgate.turn;
 import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.Policies;
+import dev.tollgate.catalog.Catalog;
+import dev.tollgate.catalog.Deployment;
+import dev.tollgate.catalog.Model;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
 import dev.tollgate.platform.CurrentRequest;
+import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.Refusal;
 import jakarta.annotation.Resource;
@@ -39,6 +43,9 @@ public class ChatTurns {
     Pricing pricing;
 
     @Inject
+    Catalog catalog;
+
+    @Inject
     Admissions admissions;
 
     @Inject
@@ -67,10 +74,23 @@ public class ChatTurns {
         long start = System.nanoTime();
         Map<String, Object> filters = filterSchema.check(ask.filters());
         String model = pricing.model(ask.model());
-        if (!Policies.mayUseModel(caller, model)) {
+        Model entry = catalog.current().find(model);
+        if (!catalog.mayUse(caller, model)) {
             return new TurnStart.NotStarted(Policies.modelRefused(model));
         }
-        int maxTokens = ask.maxTokens() != null ? ask.maxTokens() : defaultMaxTokens;
+        if (ask.sessionId() != null && ask.messages() == null && entry != null
+                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED)) {
+            return new TurnStart.NotStarted(Refusal.of(ProblemType.HISTORY_NOT_KEPT, "The servers of model '" + model
+                    + "' keep no conversation history and Tollgate keeps none for them yet: start a new session, "
+                    + "or send the whole conversation (the /v1 front's messages)."));
+        }
+        int maxTokens = ask.maxTokens() != null ? ask.maxTokens()
+                : entry != null && entry.defaultMaxTokens() != null ? entry.defaultMaxTokens() : defaultMaxTokens;
+        if (entry != null && entry.maxContextTokens() != null
+                && Pricing.estimatePromptTokens(ask.query()) + maxTokens > entry.maxContextTokens()) {
+            throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "
+                    + entry.maxContextTokens() + " tokens");
+        }
         boolean opensSession = ask.sessionId() == null;
         UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();
         Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), key.requestId(), sessionId,
@@ -81,7 +101,7 @@ public class ChatTurns {
         }
         Admission.Admitted admitted = (Admission.Admitted) admission;
         ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(), maxTokens,
-                filters, key.requestId());
+                filters, key.requestId(), ask.messages());
         AuditEntry.Who who = who(caller);
         long overheadMs = (System.nanoTime() - start) / 1_000_000;
         try {

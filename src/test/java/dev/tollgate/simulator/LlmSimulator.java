@@ -40,6 +40,11 @@ public final class LlmSimulator implements AutoCloseable {
     private final List<SeenRequest> seen = new CopyOnWriteArrayList<>();
     private final List<String> cancelled = new CopyOnWriteArrayList<>();
     private final Map<String, Used> usageByRequest = new ConcurrentHashMap<>();
+    /** OpenAI-wire servers by path prefix ("/a" serves /a/v1/chat/completions) that answer with this status. */
+    private final Map<String, Integer> broken = new ConcurrentHashMap<>();
+    /** The bodies OpenAI-wire requests carried, by request id. */
+    private final Map<String, JsonObject> openAiBodies = new ConcurrentHashMap<>();
+    private volatile String openAiKey;
     private volatile DirectAccess direct;
 
     /** What the service used for one request, as its usage report shows it. */
@@ -100,6 +105,32 @@ public final class LlmSimulator implements AutoCloseable {
         usageByRequest.put(requestId, new Used(companyId, userId, model, promptTokens, completionTokens, Instant.now()));
     }
 
+    /** OpenAI-wire requests must carry this bearer key, as a real server's would. */
+    public LlmSimulator withOpenAiKey(String key) {
+        this.openAiKey = key;
+        return this;
+    }
+
+    /** For {@link #breakServer}: the server sends its headers and then nothing. */
+    public static final int STALL = 0;
+
+    /**
+     * The OpenAI-wire server at {@code prefix} answers every chat with {@code status} (a 429 with
+     * {@code Retry-After: 2}; {@link #STALL}: silence) until {@link #mend}.
+     */
+    public void breakServer(String prefix, int status) {
+        broken.put(prefix, status);
+    }
+
+    public void mend(String prefix) {
+        broken.remove(prefix);
+    }
+
+    /** What the OpenAI-wire request with this id sent. */
+    public JsonObject openAiBody(String requestId) {
+        return openAiBodies.get(requestId);
+    }
+
     /** Lose a session, as a restarted LLM service would. */
     public void forget(String sessionId) {
         sessions.remove(sessionId);
@@ -134,6 +165,8 @@ public final class LlmSimulator implements AutoCloseable {
                 usageReport(ex);
             } else if (parts.length == 4 && parts[0].equals("direct") && parts[3].equals("stream") && method.equals("POST")) {
                 directChat(ex, parts[2]);
+            } else if (path.endsWith(OPENAI_CHAT) && method.equals("POST")) {
+                openAiChat(ex, path.substring(0, path.length() - OPENAI_CHAT.length()));
             } else if (path.equals("/chat/stream") && method.equals("POST")) {
                 chat(ex, true);
             } else if (path.equals("/chat") && method.equals("POST")) {
@@ -174,6 +207,72 @@ public final class LlmSimulator implements AutoCloseable {
         record(ex, sessionId);
         serve(ex, streaming, sessionId, body.getString("query"), body.getString("model", "sim-1"), requestId(ex),
                 body.getInt("max_tokens", Integer.MAX_VALUE), (prompt, sent) -> { });
+    }
+
+    private static final String OPENAI_CHAT = "/v1/chat/completions";
+
+    /**
+     * POST {prefix}/v1/chat/completions, as an OpenAI-compatible server answers it (streaming):
+     * the last user message is the query, and its directives steer the answer as on the seed wire.
+     */
+    private void openAiChat(HttpExchange ex, String prefix) throws IOException {
+        record(ex, null);
+        String requestId = requestId(ex);
+        if (openAiKey != null && !("Bearer " + openAiKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+            json(ex, 401, openAiError("invalid_api_key", "Incorrect API key provided", "authentication_error"));
+            return;
+        }
+        Integer status = broken.get(prefix);
+        if (status != null && status == STALL) {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream");
+            ex.sendResponseHeaders(200, 0); // and then nothing: no first token
+            return;
+        }
+        if (status != null) {
+            if (status == 429) {
+                ex.getResponseHeaders().add("Retry-After", "2");
+            }
+            json(ex, status, openAiError(null, "simulated failure", status == 429 ? "rate_limit_error" : "server_error"));
+            return;
+        }
+        JsonObject body = readJson(ex.getRequestBody());
+        if (requestId != null) {
+            openAiBodies.put(requestId, body);
+        }
+        String query = "";
+        for (JsonObject message : body.getJsonArray("messages").getValuesAs(JsonObject.class)) {
+            if ("user".equals(message.getString("role"))) {
+                query = message.getString("content");
+            }
+        }
+        String model = body.getString("model");
+        SimScript script = SimScript.parse(query).capped(body.getInt("max_tokens", Integer.MAX_VALUE));
+        if (script.fault() == SimScript.Fault.HTTP500) {
+            json(ex, 500, openAiError(null, "simulated crash", "server_error"));
+            return;
+        }
+        if (script.fault() == SimScript.Fault.HTTP429) {
+            ex.getResponseHeaders().add("Retry-After", "7");
+            json(ex, 429, openAiError("rate_limit_exceeded", "simulated overload", "rate_limit_error"));
+            return;
+        }
+        int prompt = SimText.promptTokens(query);
+        new SimStream(ex, script, query, clock, () -> cancelled.add(requestId), answer -> { },
+                sent -> {
+                    if (requestId != null) {
+                        recordUsage(requestId, null, null, model, prompt, sent);
+                    }
+                }).openAi("chatcmpl-sim-" + java.util.UUID.randomUUID(), model).start();
+    }
+
+    private static JsonObject openAiError(String code, String message, String type) {
+        var error = JSON.createObjectBuilder().add("message", message).add("type", type);
+        if (code == null) {
+            error.addNull("code");
+        } else {
+            error.add("code", code);
+        }
+        return JSON.createObjectBuilder().add("error", error).build();
     }
 
     /** POST /direct/sessions/{id}/stream from a browser, with a token Tollgate signed. */

@@ -22,6 +22,9 @@ final class SimStream {
     private final Consumer<String> onAnswer;
     private final java.util.function.IntConsumer onUsage;
     private final StringBuilder answer = new StringBuilder();
+    /** Set for OpenAI's wire: the answer's id and model, which every chunk carries. */
+    private String openAiId;
+    private String openAiModel;
     private OutputStream out;
 
     SimStream(HttpExchange exchange, SimScript script, String query, ScheduledExecutorService clock,
@@ -33,6 +36,13 @@ final class SimStream {
         this.onCancel = onCancel;
         this.onAnswer = onAnswer;
         this.onUsage = onUsage;
+    }
+
+    /** Frames the answer as OpenAI's chat.completion.chunk events instead of the seed's. */
+    SimStream openAi(String id, String model) {
+        this.openAiId = id;
+        this.openAiModel = model;
+        return this;
     }
 
     void start() throws IOException {
@@ -66,15 +76,29 @@ final class SimStream {
                 return;
             }
             onUsage.accept(index); // what the service would bill so far, even if the stream is cut off
+            if (openAiId != null && index == 0) {
+                write(chunk(LlmSimulator.JSON.createObjectBuilder().add("role", "assistant").add("content", ""), null));
+            }
             if (index < tokenCount()) {
                 String token = token(index);
                 answer.append(token);
-                write(LlmSimulator.JSON.createObjectBuilder().add("content", token).build().toString());
+                write(openAiId != null ? chunk(LlmSimulator.JSON.createObjectBuilder().add("content", token), null)
+                        : LlmSimulator.JSON.createObjectBuilder().add("content", token).build().toString());
                 clock.schedule(() -> emit(index + 1), script.delayMs(), TimeUnit.MILLISECONDS);
                 return;
             }
-            write(LlmSimulator.JSON.createObjectBuilder()
-                    .add("usage", LlmSimulator.usage(SimText.promptTokens(query), index)).build().toString());
+            if (openAiId != null) {
+                write(chunk(LlmSimulator.JSON.createObjectBuilder(), "stop"));
+                if (!script.noUsage()) {
+                    write(LlmSimulator.JSON.createObjectBuilder().add("id", openAiId).add("object", "chat.completion.chunk")
+                            .add("model", openAiModel).add("choices", LlmSimulator.JSON.createArrayBuilder())
+                            .add("usage", LlmSimulator.usage(SimText.promptTokens(query), index)
+                                    .add("total_tokens", SimText.promptTokens(query) + index)).build().toString());
+                }
+            } else {
+                write(LlmSimulator.JSON.createObjectBuilder()
+                        .add("usage", LlmSimulator.usage(SimText.promptTokens(query), index)).build().toString());
+            }
             write("[DONE]");
             onAnswer.accept(answer.toString());
             exchange.close();
@@ -82,6 +106,18 @@ final class SimStream {
             onCancel.run();
             exchange.close();
         }
+    }
+
+    private String chunk(jakarta.json.JsonObjectBuilder delta, String finishReason) {
+        var choice = LlmSimulator.JSON.createObjectBuilder().add("index", 0).add("delta", delta);
+        if (finishReason == null) {
+            choice.addNull("finish_reason");
+        } else {
+            choice.add("finish_reason", finishReason);
+        }
+        return LlmSimulator.JSON.createObjectBuilder().add("id", openAiId).add("object", "chat.completion.chunk")
+                .add("created", System.currentTimeMillis() / 1000).add("model", openAiModel)
+                .add("choices", LlmSimulator.JSON.createArrayBuilder().add(choice)).build().toString();
     }
 
     private int tokenCount() {

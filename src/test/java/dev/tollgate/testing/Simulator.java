@@ -21,6 +21,7 @@ public final class Simulator {
             try {
                 instance = new LlmSimulator(Integer.getInteger("tollgate.sim.port", 19090))
                         .withDirectAccess(new DirectAccess(TestEnv.baseUrl(), System.getProperty("tollgate.webhook.secret")))
+                        .withOpenAiKey(System.getProperty("tollgate.sim.openai.key"))
                         .start();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot start the LLM simulator", e);

@@ -3,11 +3,13 @@ package dev.tollgate.llm.client;
 import static dev.tollgate.platform.JsonFormat.JSON;
 
 import dev.tollgate.llm.ChatPrompt;
+import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.Usage;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonReader;
 import jakarta.json.stream.JsonParsingException;
 import java.io.StringReader;
+import java.util.function.Consumer;
 
 /** The LLM service's chat wire format, in both directions, and nothing else. */
 final class ChatWire {
@@ -26,6 +28,19 @@ final class ChatWire {
 
     record DoneChunk() implements Chunk {
     }
+
+    /** The seed's contract as an {@link UpstreamStream.Wire}: one chunk per event. */
+    static final UpstreamStream.Wire SEED = new UpstreamStream.Wire() {
+        @Override
+        public void read(String data, Consumer<Chunk> chunks) {
+            chunks.accept(parse(data));
+        }
+
+        @Override
+        public LlmException status(int status, String retryAfter) {
+            return UpstreamErrors.fromStatus(status, retryAfter);
+        }
+    };
 
     private ChatWire() {
     }

@@ -1,5 +1,6 @@
 package dev.tollgate.llm.client;
 
+import dev.tollgate.catalog.Deployment;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.TokenStream;
 import jakarta.annotation.PostConstruct;
@@ -8,6 +9,8 @@ import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -30,10 +33,6 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  */
 @ApplicationScoped
 public class StreamingChatClient {
-
-    @Inject
-    @ConfigProperty(name = "tollgate.llm.url")
-    String baseUrl;
 
     @Inject
     @ConfigProperty(name = "tollgate.llm.connect-timeout")
@@ -94,12 +93,32 @@ public class StreamingChatClient {
         timers.shutdownNow(); // ours, whatever Jetty's scheduler does with an executor it was given
     }
 
-    /** Completes when the first event arrived, or fails with a typed LlmException. */
-    public CompletableFuture<TokenStream> open(ChatPrompt prompt) {
-        Request request = http.POST(baseUrl + "/chat/stream")
-                .headers(headers -> headers.put(HttpHeader.ACCEPT, "text/event-stream")
-                        .put("X-Request-Id", prompt.requestId()))
-                .body(new StringRequestContent("application/json", ChatWire.requestBody(prompt)));
-        return UpstreamStream.open(request, callbacks);
+    /**
+     * The answer from one deployment, in its own wire: completes when the first event arrived, or
+     * fails with a typed LlmException. An OpenAI-compatible server gets its key from the
+     * environment variable the catalog names (as a bearer token, or Azure's {@code api-key}).
+     */
+    public CompletableFuture<TokenStream> open(Deployment deployment, ChatPrompt prompt) {
+        if (deployment.kind() == Deployment.Kind.SEED) {
+            Request request = http.POST(deployment.url() + "/chat/stream")
+                    .headers(headers -> headers.put(HttpHeader.ACCEPT, "text/event-stream")
+                            .put("X-Request-Id", prompt.requestId()))
+                    .body(new StringRequestContent("application/json", ChatWire.requestBody(prompt)));
+            return UpstreamStream.open(request, callbacks, ChatWire.SEED);
+        }
+        String azure = deployment.azureApiVersion();
+        String key = deployment.apiKeyEnv() == null ? null : System.getenv(deployment.apiKeyEnv());
+        Request request = http.POST(deployment.url() + "/chat/completions"
+                        + (azure == null ? "" : "?api-version=" + URLEncoder.encode(azure, StandardCharsets.UTF_8)))
+                .headers(headers -> {
+                    headers.put(HttpHeader.ACCEPT, "text/event-stream").put("X-Request-Id", prompt.requestId());
+                    if (key != null && azure != null) {
+                        headers.put("api-key", key);
+                    } else if (key != null) {
+                        headers.put(HttpHeader.AUTHORIZATION, "Bearer " + key);
+                    }
+                })
+                .body(new StringRequestContent("application/json", OpenAiWire.requestBody(prompt, deployment.model())));
+        return UpstreamStream.open(request, callbacks, OpenAiWire.WIRE);
     }
 }

@@ -11,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.Response;
 import org.eclipse.jetty.client.Result;
@@ -25,7 +26,17 @@ import org.eclipse.jetty.util.thread.Invocable;
  */
 final class UpstreamStream implements TokenStream {
 
+    /** How a server's stream events read: the seed's contract, or OpenAI's chunks. */
+    interface Wire {
+        /** The chunks one SSE data payload holds, in order; anything unreadable is an error chunk. */
+        void read(String data, Consumer<ChatWire.Chunk> chunks);
+
+        /** The failure a status other than 200 means. */
+        LlmException status(int status, String retryAfter);
+    }
+
     private final Request request;
+    private final Wire wire;
     private final CompletableFuture<TokenStream> started = new CompletableFuture<>();
     private final SseLineDecoder decoder = new SseLineDecoder();
     /** Where the loop resumes after a slow write: the client's own (managed) threads. */
@@ -49,8 +60,9 @@ final class UpstreamStream implements TokenStream {
     /** Reads on after the first event, on the client's pool; one instance, not one per token read. */
     private final Runnable readOn = this::pump;
 
-    private UpstreamStream(Request request, Executor resume) {
+    private UpstreamStream(Request request, Executor resume, Wire wire) {
         this.request = request;
+        this.wire = wire;
         this.resume = resume;
         // a caller that stops waiting for the first event (its timeout) lets go of the request
         started.whenComplete((stream, error) -> {
@@ -64,8 +76,8 @@ final class UpstreamStream implements TokenStream {
      * Sends the request. The answer completes with the stream when its first event arrived, or
      * fails with a typed LlmException; {@code resume} runs the reading after a slow write.
      */
-    static CompletableFuture<TokenStream> open(Request request, Executor resume) {
-        UpstreamStream stream = new UpstreamStream(request, resume);
+    static CompletableFuture<TokenStream> open(Request request, Executor resume, Wire wire) {
+        UpstreamStream stream = new UpstreamStream(request, resume, wire);
         request.onResponseContentSource(stream::onContentSource).send(stream::onComplete);
         return stream.started;
     }
@@ -89,8 +101,7 @@ final class UpstreamStream implements TokenStream {
             started.completeExceptionally(UpstreamErrors.unreachable(result.getFailure()));
         } else if (result.getResponse().getStatus() != 200) {
             Response response = result.getResponse();
-            started.completeExceptionally(UpstreamErrors.fromStatus(response.getStatus(),
-                    response.getHeaders().get("Retry-After")));
+            started.completeExceptionally(wire.status(response.getStatus(), response.getHeaders().get("Retry-After")));
         }
     }
 
@@ -126,7 +137,7 @@ final class UpstreamStream implements TokenStream {
             }
             try {
                 if (!ended.get()) { // after [DONE] the rest is read and dropped: the connection serves the next answer
-                    decoder.feed(chunk.getByteBuffer(), data -> read(ChatWire.parse(data)));
+                    decoder.feed(chunk.getByteBuffer(), data -> wire.read(data, this::read));
                 }
             } catch (IllegalStateException tooLong) {
                 failed(new LlmUnavailable("LLM service sent an unreadable stream", null));

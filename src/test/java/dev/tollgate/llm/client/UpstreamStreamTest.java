@@ -126,7 +126,7 @@ class UpstreamStreamTest {
         String body = "{\"session_id\":\"" + session + "\",\"model\":\"m\",\"query\":\"" + query + "\",\"max_tokens\":512}";
         return UpstreamStream.open(http.POST(base() + "/chat/stream")
                 .headers(h -> h.put("X-Request-Id", requestId))
-                .body(new StringRequestContent("application/json", body)), resume);
+                .body(new StringRequestContent("application/json", body)), resume, ChatWire.SEED);
     }
 
     @Test

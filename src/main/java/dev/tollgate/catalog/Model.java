@@ -1,0 +1,12 @@
+package dev.tollgate.catalog;
+
+import java.util.List;
+import java.util.Set;
+
+/**
+ * A model clients may ask for, with its prices and the deployments that serve it. Optional
+ * fields are null where the catalog does not set them ({@code allowedRoles} null: every role).
+ */
+public record Model(String name, Prices prices, List<Deployment> deployments, Integer maxContextTokens,
+                    Integer defaultMaxTokens, String tokenizer, Set<String> allowedRoles) {
+}

@@ -1,0 +1,242 @@
+package dev.tollgate.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.simulator.LlmSimulator;
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
+import dev.tollgate.testing.Db;
+import dev.tollgate.testing.Simulator;
+import dev.tollgate.testing.TestEnv;
+import dev.tollgate.testing.UsesSimulator;
+import jakarta.json.JsonObject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Models on OpenAI-compatible servers (the simulator speaking OpenAI's wire under path prefixes,
+ * src/test/catalog/models.json): their answers on both fronts, their traffic shared by weight, a
+ * failing server left for the next before the first token and never after it, one breaker per
+ * server, a 429's cool-down, and the servers' key kept from everyone.
+ */
+@ExtendWith(UsesSimulator.class)
+class RoutingIT {
+
+    private final LlmSimulator sim = Simulator.get();
+
+    private static String requestId(Api.Streamed answer) {
+        return answer.response().headers().firstValue("X-Request-Id").orElseThrow();
+    }
+
+    /** The OpenAI-wire servers a request reached, in order, by their path prefix. */
+    private List<String> servers(String requestId) {
+        return sim.seen().stream().filter(s -> requestId.equals(s.requestId()) && s.path().endsWith("/v1/chat/completions"))
+                .map(s -> s.path().substring(0, s.path().length() - "/v1/chat/completions".length())).toList();
+    }
+
+    private static Api.Streamed ask(Client user, String model, String query) {
+        return user.stream(Map.of("query", query, "model", model));
+    }
+
+    @Test
+    void anOpenAiServerAnswersTheNativeStreamAndIsAskedForUsageAndBothLimits() {
+        Client user = Client.freshUser();
+        Api.Streamed answer = ask(user, "sim-oa", "hello openai [[sim tokens=4]]");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(answer.named("token")).hasSize(4);
+        assertThat(answer.only("usage").json().getInt("completion_tokens")).isEqualTo(4);
+        JsonObject sent = sim.openAiBody(requestId(answer));
+        assertThat(sent.getString("model")).as("the name the server knows").isEqualTo("sim-upstream");
+        assertThat(sent.getBoolean("stream")).isTrue();
+        assertThat(sent.getJsonObject("stream_options").getBoolean("include_usage")).isTrue();
+        assertThat(sent.getInt("max_tokens")).isEqualTo(sent.getInt("max_completion_tokens"));
+        assertThat(sent.getJsonArray("messages")).hasSize(1);
+        assertThat(servers(requestId(answer))).containsExactly("/a");
+    }
+
+    @Test
+    void theOpenAiFrontsMessagesReachAStatelessServerAsSent() {
+        Client user = Client.freshUser();
+        HttpResponseText whole = HttpResponseText.of(user.post("/v1/chat/completions", Map.of("model", "sim-oa",
+                "messages", List.of(Map.of("role", "developer", "content", "Be terse."),
+                        Map.of("role", "user", "content", "first"),
+                        Map.of("role", "assistant", "content", "an answer"),
+                        Map.of("role", "user", "content", "second [[sim tokens=2]]")))));
+
+        assertThat(whole.status()).as(whole.body()).isEqualTo(200);
+        List<JsonObject> sent = sim.openAiBody(whole.requestId()).getJsonArray("messages").getValuesAs(JsonObject.class);
+        assertThat(sent).extracting(m -> m.getString("role")).containsExactly("system", "user", "assistant", "user");
+        assertThat(sent).extracting(m -> m.getString("content"))
+                .containsExactly("Be terse.", "first", "an answer", "second [[sim tokens=2]]");
+    }
+
+    @Test
+    void anAnswerWithoutUsageIsBilledByTheTokensCounted() {
+        Client user = Client.freshUser();
+        Api.Streamed answer = ask(user, "sim-oa", "no usage here [[sim tokens=5 no_usage]]");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.named("token")).hasSize(5);
+        await().untilAsserted(() -> assertThat(user.auditEvents("action=chat.stream")).singleElement().satisfies(event -> {
+            assertThat(event.getInt("completion_tokens")).isEqualTo(5);
+            assertThat(event.getJsonNumber("credits").longValue()).isPositive();
+            assertThat(user.balance()).as("the initial grant less this answer")
+                    .isEqualTo(1000 - event.getJsonNumber("credits").longValue());
+        }));
+    }
+
+    @Test
+    void aSessionOnAStatelessModelIsNotContinuedWithoutItsMessages() {
+        Client user = Client.freshUser();
+        Api.Streamed first = ask(user, "sim-oa", "first [[sim tokens=1]]");
+        String session = first.only("meta").json().getString("session_id");
+
+        Api.Streamed again = user.stream(Map.of("query", "again", "model", "sim-oa", "session_id", session));
+
+        assertThat(again.status()).isEqualTo(409);
+        assertThat(again.problem().getString("type")).endsWith("history-not-kept");
+    }
+
+    @Test
+    void aModelsServersShareItsTurnsByWeight() {
+        Client user = Client.freshUser();
+        int first = 0;
+        int second = 0;
+        for (int i = 0; i < 40; i++) {
+            Api.Streamed answer = ask(user, "sim-pair", "share [[sim tokens=1]]");
+            assertThat(answer.status()).isEqualTo(200);
+            List<String> reached = servers(requestId(answer));
+            first += reached.equals(List.of("/p1")) ? 1 : 0;
+            second += reached.equals(List.of("/p2")) ? 1 : 0;
+        }
+        // weights 3 and 1: about 30 and 10 (both ends of this are a millionth or less by chance)
+        assertThat(first + second).isEqualTo(40);
+        assertThat(first).isGreaterThan(second);
+        assertThat(second).isPositive();
+    }
+
+    @Test
+    void eachKindOfFailureBeforeTheFirstTokenMovesTheTurnToTheNextServer() {
+        Client user = Client.freshUser();
+        // a 5xx
+        sim.breakServer("/m1", 503);
+        try {
+            Api.Streamed answer = ask(user, "sim-mixed", "fallback [[sim tokens=2]]");
+            assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+            assertThat(servers(requestId(answer))).containsExactly("/m1");
+            assertThat(sim.seen()).anyMatch(s -> requestId(answer).equals(s.requestId()) && s.path().equals("/chat/stream"));
+        } finally {
+            sim.mend("/m1");
+        }
+        // no connection at all
+        Api.Streamed refused = ask(user, "sim-dead", "no server [[sim tokens=2]]");
+        assertThat(refused.status()).as(refused.body()).isEqualTo(200);
+        assertThat(servers(requestId(refused))).containsExactly("/d2");
+        // no first token in time (the first server's own, shorter timeout)
+        sim.breakServer("/s1", LlmSimulator.STALL);
+        try {
+            Api.Streamed slow = ask(user, "sim-slow", "slow [[sim tokens=2]]");
+            assertThat(slow.status()).as(slow.body()).isEqualTo(200);
+            assertThat(servers(requestId(slow))).containsExactly("/s1", "/s2");
+        } finally {
+            sim.mend("/s1");
+        }
+    }
+
+    @Test
+    void aRateLimitedServerCoolsDownForItsRetryAfterWhileTheOtherServes() {
+        Client user = Client.freshUser();
+        sim.breakServer("/p1", 429);
+        try {
+            String cooled = null;
+            for (int i = 0; i < 20 && cooled == null; i++) {
+                Api.Streamed answer = ask(user, "sim-pair", "busy [[sim tokens=1]]");
+                assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+                if (servers(requestId(answer)).equals(List.of("/p1", "/p2"))) {
+                    cooled = requestId(answer);
+                }
+            }
+            assertThat(cooled).as("a turn that met the 429").isNotNull();
+            // within its Retry-After of 2 s, no turn is sent there
+            for (int i = 0; i < 5; i++) {
+                assertThat(servers(requestId(ask(user, "sim-pair", "still busy [[sim tokens=1]]")))).containsExactly("/p2");
+            }
+        } finally {
+            sim.mend("/p1");
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                servers(requestId(ask(user, "sim-pair", "back [[sim tokens=1]]"))).contains("/p1"));
+    }
+
+    @Test
+    void oneBrokenServerOpensOnlyItsOwnCircuit() {
+        Client user = Client.freshUser();
+        sim.breakServer("/p2", 500);
+        try {
+            // after enough failures there, turns stop being tried there at all
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (int i = 0; i < 8; i++) {
+                    ask(user, "sim-pair", "break p2 [[sim tokens=1]]");
+                }
+                long before = sim.seen().stream().filter(s -> s.path().startsWith("/p2/")).count();
+                for (int i = 0; i < 8; i++) {
+                    assertThat(ask(user, "sim-pair", "p1 serves [[sim tokens=1]]").status()).isEqualTo(200);
+                }
+                return sim.seen().stream().filter(s -> s.path().startsWith("/p2/")).count() == before;
+            });
+            // the other model on the same simulator is untouched
+            assertThat(ask(user, "sim-oa", "fine [[sim tokens=1]]").status()).isEqualTo(200);
+        } finally {
+            sim.mend("/p2");
+        }
+        // half-open after its delay, closed by a success: served again
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                servers(requestId(ask(user, "sim-pair", "p2 back [[sim tokens=1]]"))).contains("/p2"));
+    }
+
+    @Test
+    void afterTheFirstTokenThereIsNoFallback() {
+        Client user = Client.freshUser();
+        Api.Streamed answer = ask(user, "sim-pair", "cut [[sim tokens=10 disconnect_after=2 delay_ms=20]]");
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.named("token")).hasSize(2);
+        assertThat(answer.named("error")).singleElement();
+        assertThat(servers(requestId(answer))).hasSize(1);
+    }
+
+    @Test
+    void theServersKeyIsInNoTableNoLogAndNoAnswer() throws IOException {
+        String key = System.getProperty("tollgate.sim.openai.key");
+        Client user = Client.freshUser();
+        Api.Streamed answer = ask(user, "sim-oa", "keep it secret [[sim tokens=2]]");
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.body()).doesNotContain(key);
+
+        assertThat(Db.rowsContaining(key)).isZero();
+        try (Stream<Path> files = Files.walk(TestEnv.serverLogs())) {
+            for (Path file : files.filter(Files::isRegularFile).toList()) {
+                assertThat(new String(Files.readAllBytes(file), StandardCharsets.ISO_8859_1)).as(file.toString())
+                        .doesNotContain(key);
+            }
+        }
+    }
+
+    /** A whole answer's status, body and request id. */
+    private record HttpResponseText(int status, String body, String requestId) {
+        static HttpResponseText of(java.net.http.HttpResponse<String> response) {
+            return new HttpResponseText(response.statusCode(), response.body(),
+                    response.headers().firstValue("X-Request-Id").orElse(null));
+        }
+    }
+}
