@@ -33,6 +33,12 @@ public class ChatLoad {
 
     /** TOLLGATE_BENCH_V1=1: each level also streams the same turns through the OpenAI-compatible /v1 front. */
     static final boolean OPENAI_FRONT = "1".equals(System.getenv("TOLLGATE_BENCH_V1"));
+    /**
+     * TOLLGATE_BENCH_OPENAI_UPSTREAM=1 (bench/run writes a catalog for it): each level also streams
+     * through /v1 to model sim-oa, whose deployment speaks OpenAI's wire (the simulator's), and
+     * to sim-1 (seed) the same way; both without X-Session-Id, so each turn opens a session.
+     */
+    static final boolean OPENAI_UPSTREAM = "1".equals(System.getenv("TOLLGATE_BENCH_OPENAI_UPSTREAM"));
 
     record Result(long ttftNanos, long totalNanos, int tokens, boolean ok) {
     }
@@ -96,7 +102,23 @@ public class ChatLoad {
                 openAi = run(tollgate, clients, tokens, query, asked, true);
                 openAiPeak = v1.stop(openAi.requests);
             }
+            Stats seedNew = null;
+            Stats openAiNew = null;
+            long[] seedNewPeak = null;
+            long[] openAiNewPeak = null;
+            if (OPENAI_UPSTREAM) {
+                Sampler seedSampler = new Sampler(tollgate);
+                seedNew = runModel(tollgate, clients, tokens, query, asked, "sim-1");
+                seedNewPeak = seedSampler.stop(seedNew.requests);
+                Sampler openAiSampler = new Sampler(tollgate);
+                openAiNew = runModel(tollgate, clients, tokens, query, asked, "sim-oa");
+                openAiNewPeak = openAiSampler.stop(openAiNew.requests);
+            }
             Stats direct = runDirect(sim, c, query, asked);
+            if (seedNew != null) {
+                print(c, "/v1, new session, seed upstream", seedNew, seedNewPeak);
+                print(c, "/v1, new session, openai upstream", openAiNew, openAiNewPeak);
+            }
             print(c, "Tollgate", via, peak);
             if (openAi != null) {
                 print(c, "Tollgate /v1", openAi, openAiPeak);
@@ -242,6 +264,20 @@ public class ChatLoad {
                     .header("Authorization", "Bearer " + client[0]).header("Content-Type", "application/json")
                     .header("Accept", "text/event-stream").POST(HttpRequest.BodyPublishers.ofString(body)).build();
         }, openAi ? "\"delta\":{\"content\"" : "event: token");
+    }
+
+    /** Streams through /v1 to {@code model}, each turn in a new session (no X-Session-Id). */
+    static Stats runModel(String tollgate, List<String[]> clients, int tokens, String query, int rounds, String model)
+            throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        return load(clients.size(), rounds, () -> {
+            String[] client = clients.get(Math.floorMod(next.getAndIncrement(), clients.size()));
+            String body = "{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":" + tokens
+                    + ",\"messages\":[{\"role\":\"user\",\"content\":\"" + query + "\"}]}";
+            return HttpRequest.newBuilder(URI.create(tollgate + "/v1/chat/completions"))
+                    .header("Authorization", "Bearer " + client[0]).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+        }, "\"delta\":{\"content\"");
     }
 
     /** The same streams straight to the simulator, each client in a session of its own. */

@@ -15,7 +15,7 @@ import org.eclipse.microprofile.openapi.annotations.security.SecurityScheme;
 /** The public API of the gateway. Every caller is authenticated by a MicroProfile JWT or an API key. */
 @ApplicationPath("/")
 @LoginConfig(authMethod = "MP-JWT", realmName = "tollgate")
-@DeclareRoles({Policies.USER, Policies.COMPANY_ADMIN, Policies.AUDITOR, Policies.BILLING_ADMIN})
+@DeclareRoles({Policies.USER, Policies.COMPANY_ADMIN, Policies.AUDITOR, Policies.BILLING_ADMIN, Policies.OPERATOR})
 @OpenAPIDefinition(
         info = @Info(title = "Tollgate", version = "1",
                 description = "An LLM chat gateway: the single public entry point in front of private LLM services. "

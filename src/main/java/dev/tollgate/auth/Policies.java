@@ -15,9 +15,11 @@ public final class Policies {
     public static final String COMPANY_ADMIN = "company_admin";
     public static final String AUDITOR = "auditor";
     public static final String BILLING_ADMIN = "billing_admin";
+    /** Runs the platform: sees the upstream servers' state, no company's data. */
+    public static final String OPERATOR = "operator";
 
     /** Every role Tollgate knows (TollgateApplication declares them). */
-    public static final Set<String> ROLES = Set.of(USER, COMPANY_ADMIN, AUDITOR, BILLING_ADMIN);
+    public static final Set<String> ROLES = Set.of(USER, COMPANY_ADMIN, AUDITOR, BILLING_ADMIN, OPERATOR);
 
     private Policies() {
     }

@@ -9,9 +9,9 @@ import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -33,9 +33,8 @@ public class Pricing {
         this.catalog = catalog::current;
     }
 
-    /** Fixed prices ({@code name:prompt:completion,...}), for rules tested without a server. */
-    Pricing(String spec, String defaultModel) {
-        Models fixed = Models.ofPricing(spec, defaultModel, null);
+    /** A fixed catalog, for rules tested without a server. */
+    Pricing(Models fixed) {
         this.catalog = () -> fixed;
     }
 
@@ -63,6 +62,18 @@ public class Pricing {
         return (milli + 999) / 1000;
     }
 
+    /**
+     * The cost by the model's price, or by the last price this server saw for a model a catalog
+     * change removed; empty when neither is known (usage reported for a model never priced here).
+     */
+    public OptionalLong costIfPriced(String model, long promptTokens, long completionTokens) {
+        String named = model == null || model.isBlank() ? catalog.get().defaultModel() : model;
+        if (catalog.get().find(named) == null && !seen.containsKey(named)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(cost(named, promptTokens, completionTokens));
+    }
+
     private Prices priceOf(String model) {
         Model priced = catalog.get().find(model);
         if (priced != null) {
@@ -76,17 +87,23 @@ public class Pricing {
         return before;
     }
 
-    /**
-     * What to hold before the call: the prompt estimate plus every token the answer may have.
-     * The estimate is deliberately high: one token per 3 bytes of UTF-8 (English averages about
-     * 4 characters a token) plus 4 for the message frame.
-     */
-    public long reservation(String model, String query, int maxTokens) {
-        return cost(model, estimatePromptTokens(query), maxTokens);
+    /** What to hold before the call: the prompt's tokens plus every token the answer may have. */
+    public long reservation(String model, List<String> prompt, int maxTokens) {
+        return cost(model, promptTokens(model, prompt), maxTokens);
     }
 
-    public static long estimatePromptTokens(String query) {
-        return (query.getBytes(StandardCharsets.UTF_8).length + 2) / 3 + 4;
+    /**
+     * The tokens of a prompt's messages (or of a question alone) as the hold counts them: by the
+     * model's tokenizer where the catalog names one, else an estimate ({@link Tokenizers}).
+     */
+    public long promptTokens(String model, List<String> prompt) {
+        Model entry = catalog.get().find(model);
+        String tokenizer = entry == null ? null : entry.tokenizer();
+        long tokens = 0;
+        for (String message : prompt) {
+            tokens += Tokenizers.count(tokenizer, message);
+        }
+        return tokens;
     }
 
     /** 422: nobody set a price for this model, so nobody may use it. */

@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
@@ -68,7 +69,12 @@ public class UsageReconciliation {
             if (used.requestId() == null || used.companyId() == null || queries.holdOpenFor(used.requestId())) {
                 continue; // still streaming, or its abandoned hold will be settled from the same report
             }
-            long expected = pricing.cost(pricing.model(used.model()), used.promptTokens(), used.completionTokens());
+            OptionalLong priced = pricing.costIfPriced(used.model(), used.promptTokens(), used.completionTokens());
+            if (priced.isEmpty()) {
+                mismatches.add(used.requestId() + ": model '" + used.model() + "' has no price here");
+                continue;
+            }
+            long expected = priced.getAsLong();
             long booked = queries.bookedFor(used.requestId());
             if (booked == 0 && expected > 0) {
                 if (ledger.bookAdjustment(used.companyId(), used.userId(), used.requestId(), expected,

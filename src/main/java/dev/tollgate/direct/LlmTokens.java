@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
@@ -94,7 +95,7 @@ public class LlmTokens {
         }
         int budget = maxTokens != null ? maxTokens : defaultMaxTokens;
         Charge charge = new Charge(UUID.randomUUID(), caller.companyId(), caller.userId(), requestId, sessionId, model,
-                pricing.reservation(model, "", budget));
+                pricing.reservation(model, List.of(""), budget));
         Refusal refused = ledger.reserve(charge).refusal(() -> ledger.balance(caller.companyId()), charge.credits());
         if (refused != null) {
             throw refused.exception();

@@ -11,4 +11,9 @@ import java.util.UUID;
  */
 public record ChatPrompt(UUID sessionId, String userId, String companyId, String model, String query, int maxTokens,
                          Map<String, Object> filters, String requestId, List<Message> messages) {
+
+    /** The texts the model reads: the messages sent, or the question alone. */
+    public List<String> texts() {
+        return messages == null ? List.of(query) : messages.stream().map(Message::content).toList();
+    }
 }

@@ -9,13 +9,18 @@ import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.metrics.MetricRegistry;
+import org.eclipse.microprofile.metrics.Tag;
 
 /**
  * Where a model's turns go: its deployments in the order to try them, by weight, each with its
@@ -41,7 +46,13 @@ public class Routes {
     @ConfigProperty(name = "tollgate.llm.circuit.success-threshold")
     int successThreshold;
 
+    private static final int RECENT_ERRORS = 5;
+
     private final Map<Deployment, Route> routes = new ConcurrentHashMap<>();
+
+    /** Each deployment's open streams and circuit as application metrics, as the operators' endpoint shows them. */
+    @Inject
+    MetricRegistry metrics;
 
     /** One deployment's state. */
     public final class Route {
@@ -50,6 +61,9 @@ public class Routes {
         private final CircuitBreaker breaker;
         private final AtomicInteger open = new AtomicInteger();
         private volatile Instant coolUntil = Instant.EPOCH;
+        /** The last few failures, newest first: when and what. */
+        private final Deque<String> errors = new ConcurrentLinkedDeque<>();
+        private volatile long lastFirstTokenMs = -1;
 
         private Route(Deployment deployment) {
             this.deployment = deployment;
@@ -89,17 +103,22 @@ public class Routes {
         }
 
         void succeeded(long nanos) {
-            breaker.onSuccess(nanos, java.util.concurrent.TimeUnit.NANOSECONDS);
+            breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
+            lastFirstTokenMs = nanos / 1_000_000;
         }
 
         /** A failure before the first token: counted by the breaker, and a 429 cools the deployment down. */
         void failed(long nanos, LlmException failure) {
+            errors.addFirst(Instant.now() + " " + failure.code());
+            while (errors.size() > RECENT_ERRORS) {
+                errors.pollLast();
+            }
             if (failure instanceof LlmRateLimited) {
                 breaker.releasePermission();
                 Duration wait = failure.retryAfter() != null ? failure.retryAfter() : Duration.ofSeconds(1);
                 coolUntil = Instant.now().plus(wait);
             } else {
-                breaker.onError(nanos, java.util.concurrent.TimeUnit.NANOSECONDS, failure);
+                breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
             }
         }
 
@@ -114,6 +133,19 @@ public class Routes {
         public int openStreams() {
             return open.get();
         }
+
+        public List<String> recentErrors() {
+            return List.copyOf(errors);
+        }
+
+        /** Time to the first token of the last answer begun here, or -1 before any. */
+        public long lastFirstTokenMs() {
+            return lastFirstTokenMs;
+        }
+
+        public float failureRate() {
+            return breaker.getMetrics().getFailureRate();
+        }
     }
 
     /**
@@ -126,7 +158,7 @@ public class Routes {
         List<Route> left = new ArrayList<>();
         for (Deployment deployment : model.deployments()) {
             if (onlyKind == null || deployment.kind() == onlyKind) {
-                left.add(routes.computeIfAbsent(deployment, Route::new));
+                left.add(route(deployment));
             }
         }
         List<Route> order = new ArrayList<>(left.size());
@@ -145,9 +177,15 @@ public class Routes {
         return order;
     }
 
-    /** Every deployment routed to so far, for the operators' view. */
-    public List<Route> known() {
-        return List.copyOf(routes.values());
+    /** The deployment's state (made on first use, with its metrics). */
+    public Route route(Deployment deployment) {
+        return routes.computeIfAbsent(deployment, known -> {
+            Route route = new Route(known);
+            Tag tag = new Tag("deployment", known.url() + " " + known.model());
+            metrics.gauge("tollgate.upstream.open.streams", route, Route::openStreams, tag);
+            metrics.gauge("tollgate.upstream.circuit.open", route, r -> r.state() == CircuitBreaker.State.OPEN ? 1 : 0, tag);
+            return route;
+        });
     }
 
     long delayMs() {

@@ -75,33 +75,26 @@ public class ChatTurns {
         Map<String, Object> filters = filterSchema.check(ask.filters());
         String model = pricing.model(ask.model());
         Model entry = catalog.current().find(model);
-        if (!catalog.mayUse(caller, model)) {
-            return new TurnStart.NotStarted(Policies.modelRefused(model));
-        }
-        if (ask.sessionId() != null && ask.messages() == null && entry != null
-                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED)) {
-            return new TurnStart.NotStarted(Refusal.of(ProblemType.HISTORY_NOT_KEPT, "The servers of model '" + model
-                    + "' keep no conversation history and Tollgate keeps none for them yet: start a new session, "
-                    + "or send the whole conversation (the /v1 front's messages)."));
-        }
-        int maxTokens = ask.maxTokens() != null ? ask.maxTokens()
-                : entry != null && entry.defaultMaxTokens() != null ? entry.defaultMaxTokens() : defaultMaxTokens;
-        if (entry != null && entry.maxContextTokens() != null
-                && Pricing.estimatePromptTokens(ask.query()) + maxTokens > entry.maxContextTokens()) {
-            throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "
-                    + entry.maxContextTokens() + " tokens");
+        Refusal refused = refusal(caller, ask, model, entry);
+        if (refused != null) {
+            return new TurnStart.NotStarted(refused);
         }
         boolean opensSession = ask.sessionId() == null;
         UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();
+        ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(),
+                maxTokens(ask, entry), filters, key.requestId(), ask.messages());
+        long promptTokens = pricing.promptTokens(model, prompt.texts());
+        if (entry != null && entry.maxContextTokens() != null && promptTokens + prompt.maxTokens() > entry.maxContextTokens()) {
+            throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "
+                    + entry.maxContextTokens() + " tokens");
+        }
         Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), key.requestId(), sessionId,
-                model, pricing.reservation(model, ask.query(), maxTokens));
+                model, pricing.cost(model, promptTokens, prompt.maxTokens()));
         Admission admission = admissions.admit(new Admissions.Asked(caller, charge, opensSession));
-        if (admission instanceof Admission.Refused refused) {
-            return new TurnStart.NotStarted(refused.refusal());
+        if (admission instanceof Admission.Refused notAdmitted) {
+            return new TurnStart.NotStarted(notAdmitted.refusal());
         }
         Admission.Admitted admitted = (Admission.Admitted) admission;
-        ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(), maxTokens,
-                filters, key.requestId(), ask.messages());
         AuditEntry.Who who = who(caller);
         long overheadMs = (System.nanoTime() - start) / 1_000_000;
         try {
@@ -127,6 +120,31 @@ public class ChatTurns {
             }
             throw failure;
         }
+    }
+
+    /**
+     * What the catalog refuses before anything is held: a model the caller may not use, or a
+     * session continued without its messages on a model whose servers keep no history.
+     */
+    private Refusal refusal(Caller caller, Ask ask, String model, Model entry) {
+        if (!catalog.mayUse(caller, model)) {
+            return Policies.modelRefused(model);
+        }
+        if (ask.sessionId() != null && ask.messages() == null && entry != null
+                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED)) {
+            return Refusal.of(ProblemType.HISTORY_NOT_KEPT, "The servers of model '" + model
+                    + "' keep no conversation history and Tollgate keeps none for them yet: start a new session, "
+                    + "or send the whole conversation (the /v1 front's messages).");
+        }
+        return null;
+    }
+
+    /** The answer's limit: as asked, else the model's default, else the server's. */
+    private int maxTokens(Ask ask, Model entry) {
+        if (ask.maxTokens() != null) {
+            return ask.maxTokens();
+        }
+        return entry != null && entry.defaultMaxTokens() != null ? entry.defaultMaxTokens() : defaultMaxTokens;
     }
 
     /** Who asks, captured on the request thread: the settlement runs after the request has gone. */

@@ -41,14 +41,15 @@ class Settlements {
      * The answer ended, whole or not, with {@code outcome} ({@code ok} when whole): what it cost
      * is captured once (a hold settled already, by a usage webhook say, stays as it is) and the
      * audit row shows that amount. The cost is the LLM service's usage when it reported one;
-     * otherwise (a hang-up, a broken stream) the prompt estimate and the tokens delivered.
+     * otherwise (a hang-up, a broken stream, a server that reports none) the prompt's counted or
+     * estimated tokens and the tokens delivered.
      */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
     Ended answered(StartedTurn turn, String outcome, Usage usage, int delivered) {
         String model = turn.prompt().model();
         long cost = usage != null
                 ? pricing.cost(model, usage.promptTokens(), usage.completionTokens())
-                : pricing.cost(model, Pricing.estimatePromptTokens(turn.prompt().query()), delivered);
+                : pricing.cost(model, pricing.promptTokens(model, turn.prompt().texts()), delivered);
         AuditEntry record = AuditEntry.of(turn.action(), turn.who(), turn.charge().requestId(),
                         turn.charge().sessionId(), outcome)
                 .withUsage(model, usage == null ? null : usage.promptTokens(),

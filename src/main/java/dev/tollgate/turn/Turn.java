@@ -71,6 +71,12 @@ public final class Turn implements TokenSink, WatchedStream {
     @Override
     public CompletionStage<?> token(String content) {
         lastUpstreamNanos = System.nanoTime();
+        if (delivered >= started.prompt().maxTokens()) {
+            // a server that ignores the answer's limit: the turn ends at it, and the server is let go
+            upstream.cancel();
+            complete();
+            return CompletableFuture.completedFuture(null);
+        }
         int index = ++delivered;
         return written(front.token(index, content));
     }

@@ -28,7 +28,7 @@ class EndpointRolesTest {
             "UsageWebhookResource.usage"); // HMAC signature of the LLM service
 
     private static final Set<String> KNOWN_ROLES = Set.of(
-            Policies.USER, Policies.COMPANY_ADMIN, Policies.AUDITOR, Policies.BILLING_ADMIN);
+            Policies.USER, Policies.COMPANY_ADMIN, Policies.AUDITOR, Policies.BILLING_ADMIN, Policies.OPERATOR);
 
     private static List<Class<?>> resourceClasses() throws Exception {
         var root = java.nio.file.Path.of(TollgateApplication.class.getProtectionDomain().getCodeSource().getLocation().toURI());

@@ -178,22 +178,35 @@ class RoutingIT {
                 servers(requestId(ask(user, "sim-pair", "back [[sim tokens=1]]"))).contains("/p1"));
     }
 
+    /** The operators' view of sim-pair's two servers: p1 or p2 to its state. */
+    private static Map<String, String> pairStates(Client operator) {
+        return Api.parseArray(operator.get("/api/v1/admin/upstreams").body()).getValuesAs(JsonObject.class).stream()
+                .filter(u -> u.getString("model").equals("sim-pair"))
+                .collect(java.util.stream.Collectors.toMap(u -> u.getString("url").contains("/p1/") ? "p1" : "p2",
+                        u -> u.getString("state")));
+    }
+
     @Test
     void oneBrokenServerOpensOnlyItsOwnCircuit() {
         Client user = Client.freshUser();
+        Client operator = user.colleague("operator");
         sim.breakServer("/p2", 500);
         try {
-            // after enough failures there, turns stop being tried there at all
+            // turns drawn to p2 first fail there and are answered by p1, until p2's circuit opens
             await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (int i = 0; i < 8; i++) {
-                    ask(user, "sim-pair", "break p2 [[sim tokens=1]]");
-                }
-                long before = sim.seen().stream().filter(s -> s.path().startsWith("/p2/")).count();
-                for (int i = 0; i < 8; i++) {
-                    assertThat(ask(user, "sim-pair", "p1 serves [[sim tokens=1]]").status()).isEqualTo(200);
-                }
-                return sim.seen().stream().filter(s -> s.path().startsWith("/p2/")).count() == before;
+                assertThat(ask(user, "sim-pair", "break p2 [[sim tokens=1]]").status()).isEqualTo(200);
+                return "open".equals(pairStates(operator).get("p2"));
             });
+            assertThat(pairStates(operator).get("p1")).isEqualTo("closed");
+            long before = sim.seen().stream().filter(s -> s.path().startsWith("/p2/")).count();
+            for (int i = 0; i < 12; i++) {
+                assertThat(ask(user, "sim-pair", "p1 serves [[sim tokens=1]]").status()).isEqualTo(200);
+            }
+            assertThat(sim.seen().stream().filter(s -> s.path().startsWith("/p2/")).count())
+                    .as("no turn tried p2 while its circuit was open").isEqualTo(before);
+            List<JsonObject> pair = Api.parseArray(operator.get("/api/v1/admin/upstreams").body())
+                    .getValuesAs(JsonObject.class).stream().filter(u -> u.getString("url").contains("/p2/")).toList();
+            assertThat(pair).singleElement().satisfies(u -> assertThat(u.getJsonArray("recent_errors")).isNotEmpty());
             // the other model on the same simulator is untouched
             assertThat(ask(user, "sim-oa", "fine [[sim tokens=1]]").status()).isEqualTo(200);
         } finally {
@@ -202,6 +215,41 @@ class RoutingIT {
         // half-open after its delay, closed by a success: served again
         await().atMost(Duration.ofSeconds(20)).until(() ->
                 servers(requestId(ask(user, "sim-pair", "p2 back [[sim tokens=1]]"))).contains("/p2"));
+    }
+
+    @Test
+    void aServerThatIgnoresTheLimitIsCutOffAtItAndLetGo() {
+        Client user = Client.freshUser();
+        Api.Streamed answer = user.stream(Map.of("query", "too long [[sim tokens=30 ignore_limit delay_ms=20]]",
+                "model", "sim-oa", "max_tokens", 3));
+
+        assertThat(answer.status()).isEqualTo(200);
+        assertThat(answer.named("token")).hasSize(3);
+        assertThat(answer.only("done").json().getString("finish_reason")).isEqualTo("length");
+        String requestId = requestId(answer);
+        await().atMost(Duration.ofSeconds(5)).until(() -> sim.cancelled().contains(requestId));
+    }
+
+    @Test
+    void theOperatorsSeeEachServersStateAndNobodyElseDoes() {
+        Client user = Client.freshUser();
+        assertThat(ask(user, "sim-oa", "seen [[sim tokens=1]]").status()).isEqualTo(200);
+        Client operator = user.colleague("operator");
+
+        List<JsonObject> upstreams = Api.parseArray(operator.get("/api/v1/admin/upstreams").body()).getValuesAs(JsonObject.class);
+        assertThat(upstreams).filteredOn(u -> u.getString("model").equals("sim-oa")).singleElement().satisfies(u -> {
+            assertThat(u.getString("kind")).isEqualTo("openai");
+            assertThat(u.getString("upstream_model")).isEqualTo("sim-upstream");
+            assertThat(u.getString("state")).isEqualTo("closed");
+            assertThat(u.getJsonNumber("last_first_token_ms").longValue()).isNotNegative();
+            assertThat(u.toString()).doesNotContain(System.getProperty("tollgate.sim.openai.key"));
+        });
+        assertThat(upstreams).extracting(u -> u.getString("model")).contains("sim-1", "sim-pair", "sim-mixed");
+        assertThat(user.get("/api/v1/admin/upstreams").statusCode()).isEqualTo(403);
+
+        String metrics = Api.send(Api.request("/metrics?scope=application", null).GET().build()).body();
+        assertThat(metrics).contains("tollgate_upstream_open_streams{deployment=\"" + "http://127.0.0.1:"
+                + Simulator.get().port() + "/a/v1 sim-upstream\"");
     }
 
     @Test

@@ -9,10 +9,11 @@ import java.util.regex.Pattern;
  * How the simulator behaves for one chat request. Tests and demos steer it per request with a
  * directive inside the query, e.g. {@code [[sim tokens=5 delay_ms=20 fault=http500]]}, so the
  * control travels through Tollgate unchanged, like any other prompt text. {@code no_usage}: an
- * OpenAI-wire answer without its usage chunk, as some servers send.
+ * OpenAI-wire answer without its usage chunk, as some servers send; {@code ignore_limit}: an answer
+ * longer than the request's max_tokens, as from a server that ignores it.
  */
 record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconnectAfter, boolean noResults,
-                 boolean noUsage) {
+                 boolean noUsage, boolean ignoreLimit) {
 
     enum Fault { NONE, HTTP500, HTTP429, STALL, DISCONNECT, UNKNOWN_SESSION }
 
@@ -40,11 +41,13 @@ record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconn
                 fault,
                 disconnectAfter,
                 opts.containsKey("no_results"),
-                opts.containsKey("no_usage"));
+                opts.containsKey("no_usage"),
+                opts.containsKey("ignore_limit"));
     }
 
     /** The same script producing at most {@code max} tokens (a direct token's budget). */
     SimScript capped(int max) {
-        return new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults, noUsage);
+        return ignoreLimit ? this
+                : new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults, noUsage, false);
     }
 }
