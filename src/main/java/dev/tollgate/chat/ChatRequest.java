@@ -21,6 +21,6 @@ public record ChatRequest(
         Map<String, Object> filters) {
 
     Ask ask() {
-        return new Ask(sessionId, query, maxTokens, model, filters, null);
+        return new Ask(sessionId, query, maxTokens, model, filters, null, null);
     }
 }

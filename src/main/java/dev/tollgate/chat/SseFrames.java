@@ -4,6 +4,7 @@ import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.SseOut;
 import dev.tollgate.turn.TurnEvents;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -32,6 +33,12 @@ final class SseFrames implements TurnEvents {
     @Override
     public CompletionStage<?> token(int index, String text) {
         return out.send("token", String.valueOf(index), tokenJson(text));
+    }
+
+    /** Not sent: the native front asks for no tools, so no server makes tool calls for it. */
+    @Override
+    public CompletionStage<?> toolCalls(String json) {
+        return CompletableFuture.completedFuture(null);
     }
 
     @Override

@@ -66,7 +66,8 @@ public class LlmService {
     public Opened open(ChatPrompt prompt, boolean newSession) {
         Model model = catalog.current().find(prompt.model());
         boolean carried = newSession || prompt.messages() != null;
-        List<Routes.Route> order = routes.order(model, carried ? null : Deployment.Kind.SEED);
+        Deployment.Kind only = prompt.openAiOnly() != null ? Deployment.Kind.OPENAI : carried ? null : Deployment.Kind.SEED;
+        List<Routes.Route> order = routes.order(model, only);
         if (order.isEmpty()) {
             throw new LlmUnavailable("No server of model '" + prompt.model() + "' keeps this session's history", null);
         }

@@ -24,6 +24,16 @@ final class RoutedStream implements TokenStream {
             }
 
             @Override
+            public CompletionStage<?> toolCalls(String json) {
+                return sink.toolCalls(json);
+            }
+
+            @Override
+            public void finishReason(String reason) {
+                sink.finishReason(reason);
+            }
+
+            @Override
             public void usage(Usage usage) {
                 sink.usage(usage);
             }

@@ -5,6 +5,7 @@ import dev.tollgate.platform.Problem;
 import dev.tollgate.platform.SseOut;
 import dev.tollgate.turn.TurnEvents;
 import jakarta.json.JsonObjectBuilder;
+import java.io.StringReader;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -40,6 +41,14 @@ final class ChunkFrames implements TurnEvents {
     @Override
     public CompletionStage<?> token(int index, String text) {
         return out.send(null, null, tokenChunk(tokenPrefix, text));
+    }
+
+    /** The server's tool-call delta, passed on unchanged in a chunk of this answer. */
+    @Override
+    public CompletionStage<?> toolCalls(String json) {
+        try (var reader = JsonFormat.JSON.createReader(new StringReader(json))) {
+            return out.send(null, null, chunk(JsonFormat.JSON.createObjectBuilder().add("tool_calls", reader.readArray()), null));
+        }
     }
 
     @Override

@@ -3,9 +3,13 @@ package dev.tollgate.openai;
 import dev.tollgate.llm.Message;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.turn.Ask;
+import static dev.tollgate.platform.JsonFormat.JSON;
+
 import jakarta.json.JsonArray;
+import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
@@ -17,14 +21,18 @@ import java.util.UUID;
  * A Chat Completions request, read field by field as OpenAI documents it. Fields it does not know
  * are ignored, as OpenAI does; a known field of the wrong JSON type is refused with its name.
  * Towards a service that keeps the conversation (the session), the last user message is the
- * question; a server that keeps none gets the messages as sent ({@code developer} as
- * {@code system}, which every server knows, and text parts joined). Sampling settings the service cannot take ({@code temperature}, {@code top_p},
- * {@code stop}, {@code seed}, {@code user}) are accepted and not passed on.
+ * question; a server that keeps none (OpenAI-compatible) gets the messages as sent
+ * ({@code developer} as {@code system}, which every server knows), with the tools and sampling
+ * settings ({@link #passOn}); the seed's service takes neither, and a request with tools for a
+ * model served only by it is refused.
  */
-record CompletionRequest(String model, List<Message> messages, boolean stream, boolean includeUsage, Integer maxTokens) {
+record CompletionRequest(String model, List<Message> messages, boolean stream, boolean includeUsage, Integer maxTokens,
+                         JsonObject passOn) {
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool");
     private static final int MAX_TOKENS = 8192;
+    private static final List<String> PASSED_ON = List.of("tools", "tool_choice", "parallel_tool_calls",
+            "response_format", "temperature", "top_p", "stop", "seed", "frequency_penalty", "presence_penalty");
 
     static CompletionRequest of(JsonObject body) {
         String model = string(body, "model");
@@ -43,11 +51,13 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
         if (n != null && n != 1) {
             throw invalid("n", "only 1 choice is supported");
         }
-        for (String unsupported : List.of("tools", "tool_choice", "response_format")) {
-            if (present(body, unsupported)) {
-                throw invalid(unsupported, "is not supported by model '" + model + "'");
-            }
+        typed(body, "tools", JsonValue.ValueType.ARRAY);
+        typed(body, "response_format", JsonValue.ValueType.OBJECT);
+        if (present(body, "tool_choice") && !(body.get("tool_choice") instanceof JsonString)
+                && !(body.get("tool_choice") instanceof JsonObject)) {
+            throw invalid("tool_choice", "must be a string or an object");
         }
+        bool(body, "parallel_tool_calls");
         Boolean stream = bool(body, "stream");
         JsonObject options = object(body, "stream_options");
         Boolean includeUsage = options == null ? null : bool(options, "include_usage", "stream_options.include_usage");
@@ -61,7 +71,7 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
             throw invalid("stop", "must be a string or an array of strings");
         }
         return new CompletionRequest(model, messages(body), Boolean.TRUE.equals(stream), Boolean.TRUE.equals(includeUsage),
-                maxTokens);
+                maxTokens, passOn(body));
     }
 
     /** The turn this asks for, in the session {@code sessionId} (null: a new one): the last user message is its query. */
@@ -72,7 +82,28 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
                 query = message.content();
             }
         }
-        return new Ask(sessionId, query, maxTokens, model, null, messages);
+        return new Ask(sessionId, query, maxTokens, model, null, messages, passOn);
+    }
+
+    /**
+     * What an OpenAI-compatible server gets as the client sent it: the messages ({@code developer}
+     * as {@code system}), tools, and sampling settings. Tollgate sets the rest (model, stream,
+     * usage, the answer's limit).
+     */
+    private static JsonObject passOn(JsonObject body) {
+        JsonArrayBuilder messages = JSON.createArrayBuilder();
+        for (JsonValue sent : body.getJsonArray("messages")) {
+            JsonObject message = sent.asJsonObject();
+            messages.add("developer".equals(message.getString("role"))
+                    ? JSON.createObjectBuilder(message).add("role", "system") : JSON.createObjectBuilder(message));
+        }
+        JsonObjectBuilder passed = JSON.createObjectBuilder().add("messages", messages);
+        for (String name : PASSED_ON) {
+            if (present(body, name)) {
+                passed.add(name, body.get(name));
+            }
+        }
+        return passed.build();
     }
 
     private static List<Message> messages(JsonObject body) {
@@ -137,7 +168,8 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
 
     private static void typed(JsonObject body, String name, JsonValue.ValueType type) {
         if (present(body, name) && body.get(name).getValueType() != type) {
-            throw invalid(name, "must be a " + type.name().toLowerCase());
+            String said = type.name().toLowerCase(java.util.Locale.ROOT);
+            throw invalid(name, "must be " + (said.startsWith("a") || said.startsWith("o") ? "an " : "a ") + said);
         }
     }
 

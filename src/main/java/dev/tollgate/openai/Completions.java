@@ -32,13 +32,26 @@ final class Completions {
     }
 
     /** A whole {@code chat.completion}. */
+    /** The assistant's message: its text, and the tool calls it made (their deltas joined) when it made any. */
+    private static JsonObjectBuilder message(WholeAnswer.Outcome answer) {
+        JsonObjectBuilder message = JsonFormat.JSON.createObjectBuilder().add("role", "assistant");
+        if (answer.toolCalls().isEmpty()) {
+            return message.add("content", answer.content()).addNull("refusal");
+        }
+        if (answer.content().isEmpty()) {
+            message.addNull("content");
+        } else {
+            message.add("content", answer.content());
+        }
+        return message.addNull("refusal").add("tool_calls", ToolCalls.joined(answer.toolCalls()));
+    }
+
     static JsonObject whole(Ids ids, WholeAnswer.Outcome answer) {
         JsonObjectBuilder completion = JsonFormat.JSON.createObjectBuilder().add("id", ids.id())
                 .add("object", "chat.completion").add("created", ids.created()).add("model", ids.model())
                 .add("choices", JsonFormat.JSON.createArrayBuilder().add(JsonFormat.JSON.createObjectBuilder()
                         .add("index", 0)
-                        .add("message", JsonFormat.JSON.createObjectBuilder().add("role", "assistant")
-                                .add("content", answer.content()).addNull("refusal"))
+                        .add("message", message(answer))
                         .addNull("logprobs")
                         .add("finish_reason", answer.finished().finishReason())));
         if (answer.usage() != null) {

@@ -82,7 +82,13 @@ public class ChatTurns {
         boolean opensSession = ask.sessionId() == null;
         UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();
         ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(),
-                maxTokens(ask, entry), filters, key.requestId(), ask.messages());
+                maxTokens(ask, entry), filters, key.requestId(), ask.messages(), ask.passOn());
+        String openAiOnly = prompt.openAiOnly();
+        if (openAiOnly != null && entry != null
+                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.OPENAI)) {
+            throw ProblemException.invalidField(openAiOnly, "is not supported by model '" + model
+                    + "': its servers (the seed's service) take no tools or response formats");
+        }
         long promptTokens = pricing.promptTokens(model, prompt.texts());
         if (entry != null && entry.maxContextTokens() != null && promptTokens + prompt.maxTokens() > entry.maxContextTokens()) {
             throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "

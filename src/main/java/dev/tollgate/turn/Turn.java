@@ -40,6 +40,7 @@ public final class Turn implements TokenSink, WatchedStream {
     private volatile long lastWriteNanos = System.nanoTime();
     private volatile int delivered;
     private volatile Usage usage;
+    private volatile String finishReason;
 
     Turn(StartedTurn started, TokenStream upstream, TurnEvents.Notice notice, OpenStreams.Place place,
          Settlements settlements, Executor executor) {
@@ -81,6 +82,19 @@ public final class Turn implements TokenSink, WatchedStream {
         return written(front.token(index, content));
     }
 
+    /** A tool-call delta counts as a token of the answer (for its limit and, without usage, its cost). */
+    @Override
+    public CompletionStage<?> toolCalls(String json) {
+        lastUpstreamNanos = System.nanoTime();
+        ++delivered;
+        return written(front.toolCalls(json));
+    }
+
+    @Override
+    public void finishReason(String reason) {
+        finishReason = reason;
+    }
+
     @Override
     public void usage(Usage reported) {
         lastUpstreamNanos = System.nanoTime();
@@ -98,8 +112,10 @@ public final class Turn implements TokenSink, WatchedStream {
                 written(front.usage(new TurnEvents.Usage(used.promptTokens(), used.completionTokens(), ended.credits(),
                         ended.balance())));
             }
-            // an answer as long as it was allowed to be was cut there, as far as anyone can tell
-            String reason = used.completionTokens() >= started.prompt().maxTokens() ? "length" : "stop";
+            // an answer as long as it was allowed to be was cut there, as far as anyone can tell;
+            // otherwise the server's word (tool_calls, content_filter …), where it gave one
+            String reason = used.completionTokens() >= started.prompt().maxTokens() ? "length"
+                    : finishReason != null ? finishReason : "stop";
             written(front.finished(new TurnEvents.Finished(started.elapsedMs(), started.gatewayOverheadMs(), reason)))
                     .whenComplete((ok, error) -> close(COMPLETED, used));
         });

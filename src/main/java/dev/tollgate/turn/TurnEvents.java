@@ -38,6 +38,9 @@ public interface TurnEvents {
     /** The {@code index}th token (from 1). */
     CompletionStage<?> token(int index, String text);
 
+    /** A delta of the model's tool calls, as the server sent it (OpenAI's {@code tool_calls} array, JSON). */
+    CompletionStage<?> toolCalls(String json);
+
     CompletionStage<?> usage(Usage usage);
 
     CompletionStage<?> finished(Finished finished);

@@ -1,8 +1,10 @@
 package dev.tollgate.turn;
 
 import dev.tollgate.platform.Refusal;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A turn gathered into one piece, for a front that answers once: nothing is written before the
@@ -12,12 +14,15 @@ import java.util.concurrent.CompletionStage;
 public final class WholeAnswer implements TurnEvents {
 
     /** The answer, whole ({@code failure} null) or broken off ({@code failure} set, the rest as far as it came). */
-    public record Outcome(Started started, String content, Usage usage, Finished finished, Refusal failure) {
+    public record Outcome(Started started, String content, List<String> toolCalls, Usage usage, Finished finished,
+                          Refusal failure) {
     }
 
     private static final CompletableFuture<Void> WRITTEN = CompletableFuture.completedFuture(null);
 
     private final StringBuilder content = new StringBuilder();
+    /** The tool-call deltas in order, as sent: the front that answers knows how to join them. */
+    private final List<String> toolCalls = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Outcome> result = new CompletableFuture<>();
     private volatile Started started;
     private volatile Usage usage;
@@ -39,6 +44,12 @@ public final class WholeAnswer implements TurnEvents {
     }
 
     @Override
+    public CompletionStage<?> toolCalls(String json) {
+        toolCalls.add(json);
+        return WRITTEN;
+    }
+
+    @Override
     public CompletionStage<?> usage(Usage settled) {
         usage = settled;
         return WRITTEN;
@@ -46,13 +57,13 @@ public final class WholeAnswer implements TurnEvents {
 
     @Override
     public CompletionStage<?> finished(Finished finished) {
-        result.complete(new Outcome(started, text(), usage, finished, null));
+        result.complete(new Outcome(started, text(), List.copyOf(toolCalls), usage, finished, null));
         return WRITTEN;
     }
 
     @Override
     public CompletionStage<?> failed(Failed failed) {
-        result.complete(new Outcome(started, text(), usage, null,
+        result.complete(new Outcome(started, text(), List.copyOf(toolCalls), usage, null,
                 Refusal.of(failed.type(), failed.message(), failed.retryAfter())));
         return WRITTEN;
     }

@@ -81,6 +81,46 @@ class RoutingIT {
     }
 
     @Test
+    void toolsReachTheServerAndItsToolCallsComeBackUnchangedStreamedAndWhole() {
+        Client user = Client.freshUser();
+        List<Map<String, Object>> tools = List.of(Map.of("type", "function",
+                "function", Map.of("name", "lookup", "parameters", Map.of("type", "object"))));
+        List<Map<String, String>> messages = List.of(Map.of("role", "user", "content", "look it up [[sim tool_call]]"));
+
+        Api.Streamed streamed = Api.streamAt("/v1/chat/completions", user.token(),
+                Map.of("model", "sim-oa", "stream", true, "tools", tools, "tool_choice", "auto", "messages", messages), Map.of());
+        assertThat(streamed.status()).as(streamed.body()).isEqualTo(200);
+        JsonObject sent = sim.openAiBody(requestId(streamed));
+        assertThat(sent.getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name")).isEqualTo("lookup");
+        assertThat(sent.getString("tool_choice")).isEqualTo("auto");
+        List<JsonObject> choices = streamed.events().stream().filter(e -> e.data().startsWith("{"))
+                .map(e -> Api.parse(e.data()).getJsonArray("choices")).filter(c -> !c.isEmpty())
+                .map(c -> c.getJsonObject(0)).toList();
+        List<JsonObject> calls = choices.stream().filter(c -> c.getJsonObject("delta").containsKey("tool_calls"))
+                .map(c -> c.getJsonObject("delta").getJsonArray("tool_calls").getJsonObject(0)).toList();
+        assertThat(calls).hasSize(3);
+        assertThat(calls.get(0).getString("id")).isEqualTo("call_sim");
+        assertThat(calls.get(0).getJsonObject("function").getString("name")).isEqualTo("lookup");
+        assertThat(calls.stream().map(c -> c.getJsonObject("function").getString("arguments")).reduce("", String::concat))
+                .isEqualTo("{\"q\":\"sim\"}");
+        assertThat(choices.get(choices.size() - 1).getString("finish_reason")).isEqualTo("tool_calls");
+
+        var whole = user.post("/v1/chat/completions", Map.of("model", "sim-oa", "tools", tools, "messages", messages));
+        assertThat(whole.statusCode()).as(whole.body()).isEqualTo(200);
+        JsonObject choice = Api.parse(whole.body()).getJsonArray("choices").getJsonObject(0);
+        assertThat(choice.getString("finish_reason")).isEqualTo("tool_calls");
+        assertThat(choice.getJsonObject("message").isNull("content")).isTrue();
+        JsonObject call = choice.getJsonObject("message").getJsonArray("tool_calls").getJsonObject(0);
+        assertThat(call.getString("id")).isEqualTo("call_sim");
+        assertThat(call.getJsonObject("function").getString("name")).isEqualTo("lookup");
+        assertThat(call.getJsonObject("function").getString("arguments")).isEqualTo("{\"q\":\"sim\"}");
+
+        var seedOnly = user.post("/v1/chat/completions", Map.of("model", "sim-1", "tools", tools, "messages", messages));
+        assertThat(seedOnly.statusCode()).isEqualTo(400);
+        assertThat(Api.parse(seedOnly.body()).getJsonObject("error").getString("param")).isEqualTo("tools");
+    }
+
+    @Test
     void anAnswerWithoutUsageIsBilledByTheTokensCounted() {
         Client user = Client.freshUser();
         Api.Streamed answer = ask(user, "sim-oa", "no usage here [[sim tokens=5 no_usage]]");
@@ -250,6 +290,23 @@ class RoutingIT {
         String metrics = Api.send(Api.request("/metrics?scope=application", null).GET().build()).body();
         assertThat(metrics).contains("tollgate_upstream_open_streams{deployment=\"" + "http://127.0.0.1:"
                 + Simulator.get().port() + "/a/v1 sim-upstream\"");
+    }
+
+    @Test
+    void aServerAtItsConcurrentLimitIsPassedOverUntilAStreamThereEnds() throws Exception {
+        Client user = Client.freshUser();
+        var open = Api.openStreamAt(TestEnv.baseUrl(), "/api/v1/chat/stream", user.token(),
+                Map.of("query", "long [[sim tokens=200 delay_ms=50]]", "model", "sim-narrow"));
+        assertThat(open.statusCode()).isEqualTo(200);
+        String first = open.headers().firstValue("X-Request-Id").orElseThrow();
+        try {
+            assertThat(servers(first)).containsExactly("/n1");
+            assertThat(servers(requestId(ask(user, "sim-narrow", "meanwhile [[sim tokens=1]]")))).containsExactly("/n2");
+        } finally {
+            open.body().close();
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                servers(requestId(ask(user, "sim-narrow", "after [[sim tokens=1]]"))).equals(List.of("/n1")));
     }
 
     @Test

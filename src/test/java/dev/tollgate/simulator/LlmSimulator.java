@@ -257,12 +257,17 @@ public final class LlmSimulator implements AutoCloseable {
             return;
         }
         int prompt = SimText.promptTokens(query);
-        new SimStream(ex, script, query, clock, () -> cancelled.add(requestId), answer -> { },
+        SimStream stream = new SimStream(ex, script, query, clock, () -> cancelled.add(requestId), answer -> { },
                 sent -> {
                     if (requestId != null) {
                         recordUsage(requestId, null, null, model, prompt, sent);
                     }
-                }).openAi("chatcmpl-sim-" + java.util.UUID.randomUUID(), model).start();
+                }).openAi("chatcmpl-sim-" + java.util.UUID.randomUUID(), model);
+        if (query.contains("tool_call") && body.containsKey("tools") && !body.getJsonArray("tools").isEmpty()) {
+            // [[sim tool_call]]: the model calls the first tool it was given
+            stream.callingTool(body.getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name"));
+        }
+        stream.start();
     }
 
     private static JsonObject openAiError(String code, String message, String type) {

@@ -25,6 +25,8 @@ final class SimStream {
     /** Set for OpenAI's wire: the answer's id and model, which every chunk carries. */
     private String openAiId;
     private String openAiModel;
+    /** Set when the answer is a call of this tool rather than text (OpenAI's wire only). */
+    private String toolName;
     private OutputStream out;
 
     SimStream(HttpExchange exchange, SimScript script, String query, ScheduledExecutorService clock,
@@ -44,6 +46,15 @@ final class SimStream {
         this.openAiModel = model;
         return this;
     }
+
+    /** The answer calls this tool: its name, then its arguments in two pieces, then finish_reason tool_calls. */
+    SimStream callingTool(String name) {
+        this.toolName = name;
+        return this;
+    }
+
+    /** The argument pieces a simulated tool call streams; joined they are {@code {"q":"sim"}}. */
+    static final java.util.List<String> TOOL_ARGUMENTS = java.util.List.of("{\"q\":", "\"sim\"}");
 
     void start() throws IOException {
         exchange.getResponseHeaders().set("Content-Type", "text/event-stream");
@@ -79,6 +90,10 @@ final class SimStream {
             if (openAiId != null && index == 0) {
                 write(chunk(LlmSimulator.JSON.createObjectBuilder().add("role", "assistant").add("content", ""), null));
             }
+            if (toolName != null) {
+                callTool();
+                return;
+            }
             if (index < tokenCount()) {
                 String token = token(index);
                 answer.append(token);
@@ -106,6 +121,24 @@ final class SimStream {
             onCancel.run();
             exchange.close();
         }
+    }
+
+    private void callTool() throws IOException {
+        var first = LlmSimulator.JSON.createObjectBuilder().add("index", 0).add("id", "call_sim").add("type", "function")
+                .add("function", LlmSimulator.JSON.createObjectBuilder().add("name", toolName).add("arguments", ""));
+        write(chunk(LlmSimulator.JSON.createObjectBuilder().add("tool_calls", LlmSimulator.JSON.createArrayBuilder().add(first)), null));
+        for (String piece : TOOL_ARGUMENTS) {
+            var part = LlmSimulator.JSON.createObjectBuilder().add("index", 0)
+                    .add("function", LlmSimulator.JSON.createObjectBuilder().add("arguments", piece));
+            write(chunk(LlmSimulator.JSON.createObjectBuilder().add("tool_calls", LlmSimulator.JSON.createArrayBuilder().add(part)), null));
+        }
+        write(chunk(LlmSimulator.JSON.createObjectBuilder(), "tool_calls"));
+        write(LlmSimulator.JSON.createObjectBuilder().add("id", openAiId).add("object", "chat.completion.chunk")
+                .add("model", openAiModel).add("choices", LlmSimulator.JSON.createArrayBuilder())
+                .add("usage", LlmSimulator.usage(SimText.promptTokens(query), 3)).build().toString());
+        write("[DONE]");
+        onUsage.accept(3);
+        exchange.close();
     }
 
     private String chunk(jakarta.json.JsonObjectBuilder delta, String finishReason) {

@@ -14,10 +14,18 @@ import java.util.function.Consumer;
 /** The LLM service's chat wire format, in both directions, and nothing else. */
 final class ChatWire {
 
-    sealed interface Chunk permits TokenChunk, UsageChunk, ErrorChunk, DoneChunk {
+    sealed interface Chunk permits TokenChunk, ToolCallsChunk, FinishChunk, UsageChunk, ErrorChunk, DoneChunk {
     }
 
     record TokenChunk(String content) implements Chunk {
+    }
+
+    /** A delta of tool calls, as JSON, passed on unchanged. */
+    record ToolCallsChunk(String json) implements Chunk {
+    }
+
+    /** The server's reason the answer ended. */
+    record FinishChunk(String reason) implements Chunk {
     }
 
     record UsageChunk(Usage usage) implements Chunk {

@@ -12,6 +12,7 @@ import dev.tollgate.llm.Usage;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
+import jakarta.json.JsonObjectBuilder;
 import jakarta.json.JsonReader;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
@@ -39,17 +40,22 @@ final class OpenAiWire implements UpstreamStream.Wire {
      * some servers know only the older one.
      */
     static String requestBody(ChatPrompt prompt, String upstreamModel) {
-        var messages = JSON.createArrayBuilder();
-        if (prompt.messages() == null || prompt.messages().isEmpty()) {
-            messages.add(JSON.createObjectBuilder().add("role", "user").add("content", prompt.query()));
+        JsonObjectBuilder body;
+        if (prompt.passOn() != null) {
+            body = JSON.createObjectBuilder(prompt.passOn()); // messages, tools and settings as the client sent them
         } else {
-            for (Message message : prompt.messages()) {
-                messages.add(JSON.createObjectBuilder().add("role", message.role()).add("content", message.content()));
+            var messages = JSON.createArrayBuilder();
+            if (prompt.messages() == null || prompt.messages().isEmpty()) {
+                messages.add(JSON.createObjectBuilder().add("role", "user").add("content", prompt.query()));
+            } else {
+                for (Message message : prompt.messages()) {
+                    messages.add(JSON.createObjectBuilder().add("role", message.role()).add("content", message.content()));
+                }
             }
+            body = JSON.createObjectBuilder().add("messages", messages);
         }
-        return JSON.createObjectBuilder()
+        return body
                 .add("model", upstreamModel)
-                .add("messages", messages)
                 .add("stream", true)
                 .add("stream_options", JSON.createObjectBuilder().add("include_usage", true))
                 .add("max_tokens", prompt.maxTokens())
@@ -75,10 +81,18 @@ final class OpenAiWire implements UpstreamStream.Wire {
             return;
         }
         JsonValue choices = chunk.get("choices");
-        if (choices instanceof JsonArray list && !list.isEmpty() && list.get(0) instanceof JsonObject choice
-                && choice.get("delta") instanceof JsonObject delta && delta.get("content") instanceof JsonString text
-                && !text.getString().isEmpty()) {
-            chunks.accept(new ChatWire.TokenChunk(text.getString()));
+        if (choices instanceof JsonArray list && !list.isEmpty() && list.get(0) instanceof JsonObject choice) {
+            if (choice.get("delta") instanceof JsonObject delta) {
+                if (delta.get("content") instanceof JsonString text && !text.getString().isEmpty()) {
+                    chunks.accept(new ChatWire.TokenChunk(text.getString()));
+                }
+                if (delta.get("tool_calls") instanceof JsonArray calls && !calls.isEmpty()) {
+                    chunks.accept(new ChatWire.ToolCallsChunk(calls.toString()));
+                }
+            }
+            if (choice.get("finish_reason") instanceof JsonString reason) {
+                chunks.accept(new ChatWire.FinishChunk(reason.getString()));
+            }
         }
         if (chunk.get("usage") instanceof JsonObject usage) {
             chunks.accept(new ChatWire.UsageChunk(new Usage(usage.getInt("prompt_tokens", 0),

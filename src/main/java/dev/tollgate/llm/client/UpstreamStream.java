@@ -235,7 +235,12 @@ final class UpstreamStream implements TokenStream {
             CompletionStage<?> written = target.token(token.content());
             return written.toCompletableFuture();
         }
-        if (chunk instanceof ChatWire.UsageChunk usage) {
+        if (chunk instanceof ChatWire.ToolCallsChunk calls) {
+            return target.toolCalls(calls.json()).toCompletableFuture();
+        }
+        if (chunk instanceof ChatWire.FinishChunk finish) {
+            target.finishReason(finish.reason());
+        } else if (chunk instanceof ChatWire.UsageChunk usage) {
             target.usage(usage.usage());
         } else if (chunk instanceof ChatWire.DoneChunk) {
             if (ended.compareAndSet(false, true)) {

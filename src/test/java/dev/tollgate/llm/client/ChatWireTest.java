@@ -33,7 +33,7 @@ class ChatWireTest {
     void theRequestBodyCarriesSessionQueryAndLimitSafelyEscaped() {
         UUID session = UUID.randomUUID();
         String body = ChatWire.requestBody(new ChatPrompt(session, "u1", "acme", "sim-1", "say \"hi\"\n", 64,
-                java.util.Map.of("year", 2024, "department", "legal"), "req-1", null));
+                java.util.Map.of("year", 2024, "department", "legal"), "req-1", null, null));
         var json = Json.createReader(new StringReader(body)).readObject();
         assertThat(json.getString("session_id")).isEqualTo(session.toString());
         assertThat(json.getString("query")).isEqualTo("say \"hi\"\n");

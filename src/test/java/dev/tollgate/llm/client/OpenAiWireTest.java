@@ -36,7 +36,8 @@ class OpenAiWireTest {
     void emptyChoicesARoleOnlyDeltaAndAFinishOnAnEmptyDeltaCarryNothing() {
         assertThat(read("{\"id\":\"\",\"choices\":[],\"prompt_filter_results\":[]}")).isEmpty(); // Azure's first chunk
         assertThat(read("{\"choices\":[{\"index\":0,\"delta\":{\"role\":\"assistant\",\"content\":\"\"}}]}")).isEmpty();
-        assertThat(read("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}")).isEmpty();
+        assertThat(read("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"stop\"}]}"))
+                .containsExactly(new ChatWire.FinishChunk("stop"));
     }
 
     @Test
@@ -45,7 +46,8 @@ class OpenAiWireTest {
                 .containsExactly(new ChatWire.UsageChunk(new Usage(7, 3)));
         assertThat(read("{\"choices\":[{\"index\":0,\"delta\":{\"content\":\"!\"},\"finish_reason\":\"stop\"}],"
                 + "\"usage\":{\"prompt_tokens\":7,\"completion_tokens\":4}}"))
-                .containsExactly(new ChatWire.TokenChunk("!"), new ChatWire.UsageChunk(new Usage(7, 4)));
+                .containsExactly(new ChatWire.TokenChunk("!"), new ChatWire.FinishChunk("stop"),
+                        new ChatWire.UsageChunk(new Usage(7, 4)));
     }
 
     @Test
@@ -56,6 +58,30 @@ class OpenAiWireTest {
                 .containsExactly(new ChatWire.ErrorChunk("context_length_exceeded", "bad"));
         assertThat(read("{\"error\":\"model crashed\",\"code\":500}"))
                 .containsExactly(new ChatWire.ErrorChunk("500", "model crashed"));
+    }
+
+    @Test
+    void toolCallDeltasPassUnchangedWithTheirFinishReason() {
+        String calls = "[{\"index\":0,\"id\":\"call_1\",\"type\":\"function\",\"function\":{\"name\":\"weather\",\"arguments\":\"\"}}]";
+        assertThat(read("{\"choices\":[{\"index\":0,\"delta\":{\"tool_calls\":" + calls + "}}]}"))
+                .containsExactly(new ChatWire.ToolCallsChunk(Json.createReader(new StringReader(calls)).readArray().toString()));
+        assertThat(read("{\"choices\":[{\"index\":0,\"delta\":{},\"finish_reason\":\"tool_calls\"}]}"))
+                .containsExactly(new ChatWire.FinishChunk("tool_calls"));
+    }
+
+    @Test
+    void theClientsToolsAndSettingsPassOnWithTollgatesOwnFieldsOnTop() {
+        JsonObject sent = Json.createReader(new StringReader("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"weather\"}}],\"temperature\":0.2,"
+                + "\"stream\":false,\"model\":\"theirs\"}")).readObject();
+        ChatPrompt prompt = new ChatPrompt(UUID.randomUUID(), "u", "c", "house", "hi", 16, null, "r", null, sent);
+        JsonObject body = Json.createReader(new StringReader(OpenAiWire.requestBody(prompt, "llama-3"))).readObject();
+
+        assertThat(body.getJsonArray("tools")).isEqualTo(sent.getJsonArray("tools"));
+        assertThat(body.getJsonNumber("temperature").doubleValue()).isEqualTo(0.2);
+        assertThat(body.getString("model")).isEqualTo("llama-3");
+        assertThat(body.getBoolean("stream")).isTrue();
+        assertThat(body.getInt("max_tokens")).isEqualTo(16);
     }
 
     @Test
@@ -75,7 +101,7 @@ class OpenAiWireTest {
     @Test
     void theRequestAsksForUsageUnderBothLimitNamesWithTheMessagesAsSent() {
         ChatPrompt prompt = new ChatPrompt(UUID.randomUUID(), "u", "c", "house", "second", 64, null, "r",
-                List.of(new Message("system", "Be terse.", null), new Message("user", "second", null)));
+                List.of(new Message("system", "Be terse.", null), new Message("user", "second", null)), null);
         JsonObject body = Json.createReader(new StringReader(OpenAiWire.requestBody(prompt, "llama-3"))).readObject();
 
         assertThat(body.getString("model")).isEqualTo("llama-3");

@@ -75,6 +75,16 @@ class UpstreamStreamTest {
         }
 
         @Override
+        public CompletionStage<?> toolCalls(String json) {
+            return writes;
+        }
+
+        @Override
+        public void finishReason(String reason) {
+            // the seed's wire has none
+        }
+
+        @Override
         public void usage(Usage reported) {
             usage.add(reported);
         }
