@@ -46,6 +46,7 @@ public enum ProblemType {
     DIRECT_ACCESS_NOT_CONFIGURED(503, "Direct access not configured"),
     WEBHOOKS_NOT_CONFIGURED(503, "Webhooks not configured"),
     API_KEYS_NOT_CONFIGURED(503, "API keys not configured"),
+    HISTORY_KEYS_NOT_CONFIGURED(503, "History keys not configured"),
     LLM_TIMEOUT(504, "LLM service timeout"),
     /** A status the container answered on its own, with no more specific type. */
     REFUSED(0, "Request refused");

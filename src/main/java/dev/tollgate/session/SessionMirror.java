@@ -26,6 +26,9 @@ public class SessionMirror {
     EntityManager em;
 
     @Inject
+    Conversations conversations;
+
+    @Inject
     LlmService llm;
 
     @Inject
@@ -105,11 +108,16 @@ public class SessionMirror {
         return new SessionPage(page.stream().map(SessionView::of).toList(), next);
     }
 
-    /** Deletes upstream first, then the mirror: a failure upstream leaves the session usable. */
+    /**
+     * Deletes upstream first, then the mirror: a failure upstream leaves the session usable. A
+     * conversation Tollgate keeps goes with the mirror row (the database cascades).
+     */
     @Transactional
     public void delete(Caller caller, UUID sessionId, String requestId) {
         ChatSession session = owned(caller, sessionId);
-        llm.deleteSession(sessionId, requestId);
+        if (!conversations.kept(sessionId)) {
+            llm.deleteSession(sessionId, requestId);
+        }
         em.remove(session);
         audit.fire(AuditEntry.of("session.delete", AuditEntry.Who.of(caller.companyId(), caller.userId()), requestId,
                 sessionId, "ok"));

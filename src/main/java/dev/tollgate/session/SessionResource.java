@@ -51,6 +51,9 @@ public class SessionResource {
     SessionMirror sessions;
 
     @Inject
+    Conversations conversations;
+
+    @Inject
     LlmService llm;
 
     @POST
@@ -74,13 +77,16 @@ public class SessionResource {
         return SessionView.of(sessions.owned(caller.get(), id));
     }
 
-    /** History is always asked of the LLM service, which owns it; Tollgate never rebuilds it. */
+    /**
+     * History is asked of its one owner: the seed's LLM service, or Tollgate itself for a session
+     * on servers that keep none. Tollgate never rebuilds the service's.
+     */
     @GET
     @Path("{id}/messages")
     public History messages(@PathParam("id") UUID id) {
         Caller who = caller.get();
         sessions.owned(who, id);
-        return new History(id, llm.history(id, request.id()));
+        return new History(id, conversations.kept(id) ? conversations.of(id) : llm.history(id, request.id()));
     }
 
     @DELETE

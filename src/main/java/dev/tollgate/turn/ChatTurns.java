@@ -11,14 +11,19 @@ import dev.tollgate.credits.Pricing;
 import dev.tollgate.llm.ChatPrompt;
 import dev.tollgate.llm.LlmException;
 import dev.tollgate.llm.LlmService;
+import dev.tollgate.llm.Message;
 import dev.tollgate.platform.CurrentRequest;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.Refusal;
+import dev.tollgate.session.Conversations;
 import jakarta.annotation.Resource;
 import jakarta.enterprise.concurrent.ManagedExecutorService;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -44,6 +49,9 @@ public class ChatTurns {
 
     @Inject
     Catalog catalog;
+
+    @Inject
+    Conversations conversations;
 
     @Inject
     Admissions admissions;
@@ -75,14 +83,26 @@ public class ChatTurns {
         Map<String, Object> filters = filterSchema.check(ask.filters());
         String model = pricing.model(ask.model());
         Model entry = catalog.current().find(model);
-        Refusal refused = refusal(caller, ask, model, entry);
+        Refusal refused = refusal(caller, model);
         if (refused != null) {
             return new TurnStart.NotStarted(refused);
         }
         boolean opensSession = ask.sessionId() == null;
         UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();
+        // the native front on a model whose servers keep no history: Tollgate keeps it
+        boolean keeps = ask.messages() == null && entry != null
+                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED);
+        List<Message> messages = ask.messages();
+        if (keeps) {
+            Refusal unkept = unkept(opensSession, sessionId, model);
+            if (unkept != null) {
+                return new TurnStart.NotStarted(unkept);
+            }
+            messages = new ArrayList<>(opensSession ? List.of() : conversations.of(sessionId));
+            messages.add(new Message("user", ask.query(), null));
+        }
         ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(),
-                maxTokens(ask, entry), filters, key.requestId(), ask.messages(), ask.passOn());
+                maxTokens(ask, entry), filters, key.requestId(), messages, ask.passOn());
         String openAiOnly = prompt.openAiOnly();
         if (openAiOnly != null && entry != null
                 && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.OPENAI)) {
@@ -106,7 +126,7 @@ public class ChatTurns {
         try {
             LlmService.Opened opened = llm.open(prompt, admitted.opensSession());
             long ttftMs = (System.nanoTime() - start) / 1_000_000;
-            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, overheadMs, ttftMs);
+            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, overheadMs, ttftMs, keeps);
             TurnEvents.Notice notice = opened.sessionRecreated()
                     ? new TurnEvents.Notice("session_recreated", SESSION_RECREATED) : null;
             return new TurnStart.Started(new Turn(started, opened.tokens(), notice, admitted.place(), settlements,
@@ -128,19 +148,24 @@ public class ChatTurns {
         }
     }
 
+    /** What the catalog refuses before anything is held: a model the caller may not use. */
+    private Refusal refusal(Caller caller, String model) {
+        return catalog.mayUse(caller, model) ? null : Policies.modelRefused(model);
+    }
+
     /**
-     * What the catalog refuses before anything is held: a model the caller may not use, or a
-     * session continued without its messages on a model whose servers keep no history.
+     * Why Tollgate cannot keep this session's conversation: it has no keys to seal it with, or
+     * the session's history is the seed service's, which this model's servers cannot read.
      */
-    private Refusal refusal(Caller caller, Ask ask, String model, Model entry) {
-        if (!catalog.mayUse(caller, model)) {
-            return Policies.modelRefused(model);
+    private Refusal unkept(boolean opensSession, UUID sessionId, String model) {
+        if (!conversations.configured()) {
+            return Refusal.of(ProblemType.HISTORY_KEYS_NOT_CONFIGURED, "The servers of model '" + model
+                    + "' keep no history, and this server has no TOLLGATE_HISTORY_KEYS to keep it.", Duration.ofSeconds(60));
         }
-        if (ask.sessionId() != null && ask.messages() == null && entry != null
-                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED)) {
-            return Refusal.of(ProblemType.HISTORY_NOT_KEPT, "The servers of model '" + model
-                    + "' keep no conversation history and Tollgate keeps none for them yet: start a new session, "
-                    + "or send the whole conversation (the /v1 front's messages).");
+        if (!opensSession && !conversations.kept(sessionId)) {
+            return Refusal.of(ProblemType.HISTORY_NOT_KEPT, "This session's history is kept by a seed service, which "
+                    + "the servers of model '" + model + "' cannot read: start a new session, or send the whole "
+                    + "conversation (the /v1 front's messages).");
         }
         return null;
     }

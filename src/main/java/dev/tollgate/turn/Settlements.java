@@ -4,6 +4,7 @@ import dev.tollgate.audit.AuditEntry;
 import dev.tollgate.audit.AuditRows;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.Pricing;
+import dev.tollgate.session.Conversations;
 import dev.tollgate.llm.Usage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -37,15 +38,19 @@ class Settlements {
     @Inject
     Pricing pricing;
 
+    @Inject
+    Conversations conversations;
+
     /**
      * The answer ended, whole or not, with {@code outcome} ({@code ok} when whole): what it cost
      * is captured once (a hold settled already, by a usage webhook say, stays as it is) and the
      * audit row shows that amount. The cost is the LLM service's usage when it reported one;
      * otherwise (a hang-up, a broken stream, a server that reports none) the prompt's counted or
-     * estimated tokens and the tokens delivered.
+     * estimated tokens and the tokens delivered. A conversation Tollgate keeps gets the question and
+     * what was answered of it.
      */
     @Transactional(Transactional.TxType.NOT_SUPPORTED)
-    Ended answered(StartedTurn turn, String outcome, Usage usage, int delivered) {
+    Ended answered(StartedTurn turn, String outcome, Usage usage, int delivered, String answer) {
         String model = turn.prompt().model();
         long cost = usage != null
                 ? pricing.cost(model, usage.promptTokens(), usage.completionTokens())
@@ -55,7 +60,11 @@ class Settlements {
                 .withUsage(model, usage == null ? null : usage.promptTokens(),
                         usage == null ? delivered : usage.completionTokens(), null)
                 .withTimes(turn.elapsedMs(), turn.ttftMs());
-        return end(turn.charge(), cost, record);
+        Ended ended = end(turn.charge(), cost, record);
+        if (turn.keepsConversation()) {
+            conversations.append(turn.charge().sessionId(), turn.prompt().query(), answer);
+        }
+        return ended;
     }
 
     /** No token was produced: the hold is released, the failure audited, the session left as it was. */

@@ -41,6 +41,8 @@ public final class Turn implements TokenSink, WatchedStream {
     private volatile int delivered;
     private volatile Usage usage;
     private volatile String finishReason;
+    /** The answer's text, kept only when Tollgate keeps the session's conversation. */
+    private final StringBuilder text = new StringBuilder();
 
     Turn(StartedTurn started, TokenStream upstream, TurnEvents.Notice notice, OpenStreams.Place place,
          Settlements settlements, Executor executor) {
@@ -79,6 +81,11 @@ public final class Turn implements TokenSink, WatchedStream {
             return CompletableFuture.completedFuture(null);
         }
         int index = ++delivered;
+        if (started.keepsConversation()) {
+            synchronized (text) {
+                text.append(content);
+            }
+        }
         return written(front.token(index, content));
     }
 
@@ -203,9 +210,13 @@ public final class Turn implements TokenSink, WatchedStream {
             return settlement.get();
         }
         int tokens = delivered;
+        String answer;
+        synchronized (text) {
+            answer = text.toString();
+        }
         Runnable work = () -> {
             try {
-                mine.complete(settlements.answered(started, outcome, used, tokens));
+                mine.complete(settlements.answered(started, outcome, used, tokens, answer));
             } catch (RuntimeException e) {
                 mine.completeExceptionally(e);
             }

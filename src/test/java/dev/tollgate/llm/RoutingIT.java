@@ -136,18 +136,6 @@ class RoutingIT {
     }
 
     @Test
-    void aSessionOnAStatelessModelIsNotContinuedWithoutItsMessages() {
-        Client user = Client.freshUser();
-        Api.Streamed first = ask(user, "sim-oa", "first [[sim tokens=1]]");
-        String session = first.only("meta").json().getString("session_id");
-
-        Api.Streamed again = user.stream(Map.of("query", "again", "model", "sim-oa", "session_id", session));
-
-        assertThat(again.status()).isEqualTo(409);
-        assertThat(again.problem().getString("type")).endsWith("history-not-kept");
-    }
-
-    @Test
     void aModelsServersShareItsTurnsByWeight() {
         Client user = Client.freshUser();
         int first = 0;
