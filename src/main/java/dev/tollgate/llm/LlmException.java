@@ -7,6 +7,7 @@ import java.time.Duration;
 public abstract class LlmException extends RuntimeException {
 
     private final Duration retryAfter;
+    private volatile String tries;
 
     protected LlmException(String message, Duration retryAfter) {
         super(message);
@@ -16,6 +17,16 @@ public abstract class LlmException extends RuntimeException {
     /** The advice to pass on to the client, or null. */
     public Duration retryAfter() {
         return retryAfter;
+    }
+
+    /** The servers the turn tried before it gave up, and how each failed (for the audit row), or null. */
+    public String tries() {
+        return tries;
+    }
+
+    LlmException tried(String onServers) {
+        this.tries = onServers;
+        return this;
     }
 
     /** What kind of failure this is, in the one vocabulary of errors. */

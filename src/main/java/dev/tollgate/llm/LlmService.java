@@ -30,8 +30,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @ApplicationScoped
 public class LlmService {
 
-    /** A started answer; {@code sessionRecreated} when the service had lost the session and it was created again. */
-    public record Opened(TokenStream tokens, boolean sessionRecreated) {
+    /**
+     * A started answer; {@code sessionRecreated} when the service had lost the session and it was
+     * created again; {@code route}: the server answering, after those that failed first.
+     */
+    public record Opened(TokenStream tokens, boolean sessionRecreated, String route) {
     }
 
     @Inject
@@ -74,6 +77,7 @@ public class LlmService {
         long deadline = System.nanoTime() + firstTokenTimeoutMs * 1_000_000;
         int tries = order.size() == 1 ? 1 + maxRetries : Math.min(order.size(), 3);
         LlmException last = null;
+        StringBuilder tried = new StringBuilder();
         for (int i = 0; i < tries && System.nanoTime() < deadline; i++) {
             Routes.Route route = order.get(i % order.size());
             if (order.size() == 1 && i > 0 && !(last instanceof LlmUnavailable)) {
@@ -83,37 +87,48 @@ public class LlmService {
                 last = route.state() == CircuitBreaker.State.CLOSED
                         ? new LlmUnavailable("The LLM service's servers are busy", Duration.ofSeconds(1))
                         : new LlmUnavailable("The LLM service is failing; calls are paused", Duration.ofMillis(circuitDelayMs));
+                tried.append(name(route)).append(' ').append(route.state() == CircuitBreaker.State.CLOSED ? "busy" : "paused")
+                        .append("; ");
                 continue;
             }
             long start = System.nanoTime();
             try {
                 Opened opened = openOn(route.deployment(), prompt, newSession, deadline);
                 route.succeeded(System.nanoTime() - start);
-                return new Opened(new RoutedStream(opened.tokens(), route), opened.sessionRecreated());
+                return new Opened(new RoutedStream(opened.tokens(), route), opened.sessionRecreated(),
+                        tried + name(route) + " ok");
             } catch (LlmException failure) {
                 route.release();
                 route.failed(System.nanoTime() - start, failure);
+                tried.append(name(route)).append(' ').append(failure.code()).append("; ");
                 last = failure;
                 if (failure instanceof LlmSessionLost) {
                     throw failure;
                 }
             }
         }
-        throw last != null ? last : new LlmTimeout("No first token from the LLM service in time", Duration.ofSeconds(1));
+        LlmException failed = last != null ? last : new LlmTimeout("No first token from the LLM service in time",
+                Duration.ofSeconds(1));
+        throw failed.tried(tried.length() == 0 ? null : tried.substring(0, tried.length() - 2));
+    }
+
+    /** How audit rows name a deployment: where it is and the model's name there. */
+    private static String name(Routes.Route route) {
+        return route.deployment().url() + " " + route.deployment().model();
     }
 
     private Opened openOn(Deployment deployment, ChatPrompt prompt, boolean newSession, long deadline) {
         if (deployment.kind() != Deployment.Kind.SEED) {
-            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), false);
+            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), false, null);
         }
         if (newSession) {
             createSession(prompt.sessionId(), prompt.userId(), prompt.companyId(), prompt.requestId());
         }
         try {
-            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), false);
+            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), false, null);
         } catch (LlmSessionLost lost) {
             createSession(prompt.sessionId(), prompt.userId(), prompt.companyId(), prompt.requestId());
-            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), true);
+            return new Opened(call(() -> calls.openStream(deployment, prompt, remainingMs(deployment, deadline))), true, null);
         }
     }
 

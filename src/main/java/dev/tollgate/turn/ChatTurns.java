@@ -126,7 +126,8 @@ public class ChatTurns {
         try {
             LlmService.Opened opened = llm.open(prompt, admitted.opensSession());
             long ttftMs = (System.nanoTime() - start) / 1_000_000;
-            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, overheadMs, ttftMs, keeps);
+            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, overheadMs, ttftMs, keeps,
+                    opened.route());
             TurnEvents.Notice notice = opened.sessionRecreated()
                     ? new TurnEvents.Notice("session_recreated", SESSION_RECREATED) : null;
             return new TurnStart.Started(new Turn(started, opened.tokens(), notice, admitted.place(), settlements,
@@ -136,7 +137,8 @@ public class ChatTurns {
             String code = failure instanceof LlmException llmFailure ? llmFailure.code() : ProblemType.INTERNAL_ERROR.code();
             try {
                 settlements.failedBeforeFirstToken(charge, AuditEntry.of(action, who, key.requestId(), sessionId, code)
-                        .withUsage(model, null, null, 0L).withTimes((System.nanoTime() - start) / 1_000_000, null));
+                        .withUsage(model, null, null, 0L).withTimes((System.nanoTime() - start) / 1_000_000, null)
+                        .withTarget(failure instanceof LlmException llmFailure ? llmFailure.tries() : null));
             } finally {
                 admitted.place().release();
             }

@@ -59,7 +59,7 @@ class Settlements {
                         turn.charge().sessionId(), outcome)
                 .withUsage(model, usage == null ? null : usage.promptTokens(),
                         usage == null ? delivered : usage.completionTokens(), null)
-                .withTimes(turn.elapsedMs(), turn.ttftMs());
+                .withTimes(turn.elapsedMs(), turn.ttftMs()).withTarget(turn.route());
         Ended ended = end(turn.charge(), cost, record);
         if (turn.keepsConversation()) {
             conversations.append(turn.charge().sessionId(), turn.prompt().query(), answer);

@@ -65,6 +65,16 @@ class RoutingIT {
     }
 
     @Test
+    void anAzureDeploymentGetsItsKeyAsApiKeyAndItsApiVersion() {
+        Api.Streamed answer = ask(Client.freshUser(), "sim-azure", "azure [[sim tokens=2]]");
+
+        assertThat(answer.status()).as(answer.body()).isEqualTo(200);
+        assertThat(sim.openAiCall(requestId(answer))).isEqualTo("api-key api-version=2024-10-21");
+        assertThat(sim.openAiCall(requestId(ask(Client.freshUser(), "sim-oa", "plain [[sim tokens=1]]"))))
+                .isEqualTo("bearer null");
+    }
+
+    @Test
     void theOpenAiFrontsMessagesReachAStatelessServerAsSent() {
         Client user = Client.freshUser();
         HttpResponseText whole = HttpResponseText.of(user.post("/v1/chat/completions", Map.of("model", "sim-oa",
@@ -163,6 +173,11 @@ class RoutingIT {
             assertThat(answer.status()).as(answer.body()).isEqualTo(200);
             assertThat(servers(requestId(answer))).containsExactly("/m1");
             assertThat(sim.seen()).anyMatch(s -> requestId(answer).equals(s.requestId()) && s.path().equals("/chat/stream"));
+            // every try is in the turn's audit row
+            await().untilAsserted(() -> assertThat(user.auditEvents("action=chat.stream"))
+                    .filteredOn(e -> requestId(answer).equals(e.getString("request_id", null))).singleElement()
+                    .satisfies(e -> assertThat(e.getString("target"))
+                            .matches(".*/m1/v1 sim-mixed llm_unavailable; http://127\\.0\\.0\\.1:\\d+ sim-mixed ok")));
         } finally {
             sim.mend("/m1");
         }
@@ -179,6 +194,28 @@ class RoutingIT {
         } finally {
             sim.mend("/s1");
         }
+    }
+
+    @Test
+    void whenEveryServerFailsTheTurnsAuditRowNamesEachTry() {
+        Client user = Client.freshUser();
+        sim.breakServer("/p1", 502);
+        sim.breakServer("/p2", 502);
+        Api.Streamed refused;
+        try {
+            refused = ask(user, "sim-pair", "nobody home [[sim tokens=1]]");
+        } finally {
+            sim.mend("/p1");
+            sim.mend("/p2");
+        }
+        assertThat(refused.status()).isEqualTo(503);
+        await().untilAsserted(() -> assertThat(user.auditEvents("action=chat.stream"))
+                .filteredOn(e -> requestId(refused).equals(e.getString("request_id", null))).singleElement()
+                .satisfies(e -> {
+                    assertThat(e.getString("outcome")).isEqualTo("llm_unavailable");
+                    assertThat(e.getString("target")).contains("/p1/v1 sim-pair llm_unavailable")
+                            .contains("/p2/v1 sim-pair llm_unavailable");
+                }));
     }
 
     @Test

@@ -45,6 +45,8 @@ public final class LlmSimulator implements AutoCloseable {
     /** The bodies OpenAI-wire requests carried, by request id. */
     private final Map<String, JsonObject> openAiBodies = new ConcurrentHashMap<>();
     private volatile String openAiKey;
+    /** How each OpenAI-wire request carried its key ("bearer" or "api-key") and its query string. */
+    private final Map<String, String> openAiCalls = new ConcurrentHashMap<>();
     private volatile DirectAccess direct;
 
     /** What the service used for one request, as its usage report shows it. */
@@ -126,6 +128,11 @@ public final class LlmSimulator implements AutoCloseable {
         broken.remove(prefix);
     }
 
+    /** "bearer QUERY" or "api-key QUERY": how the OpenAI-wire request with this id carried its key, and its query. */
+    public String openAiCall(String requestId) {
+        return openAiCalls.get(requestId);
+    }
+
     /** What the OpenAI-wire request with this id sent. */
     public JsonObject openAiBody(String requestId) {
         return openAiBodies.get(requestId);
@@ -166,7 +173,8 @@ public final class LlmSimulator implements AutoCloseable {
             } else if (parts.length == 4 && parts[0].equals("direct") && parts[3].equals("stream") && method.equals("POST")) {
                 directChat(ex, parts[2]);
             } else if (path.endsWith(OPENAI_CHAT) && method.equals("POST")) {
-                openAiChat(ex, path.substring(0, path.length() - OPENAI_CHAT.length()));
+                openAiChat(ex, path.substring(0, path.length() - (path.endsWith("/v1" + OPENAI_CHAT) ? 3 : 0)
+                        - OPENAI_CHAT.length()));
             } else if (path.equals("/chat/stream") && method.equals("POST")) {
                 chat(ex, true);
             } else if (path.equals("/chat") && method.equals("POST")) {
@@ -209,7 +217,7 @@ public final class LlmSimulator implements AutoCloseable {
                 body.getInt("max_tokens", Integer.MAX_VALUE), (prompt, sent) -> { });
     }
 
-    private static final String OPENAI_CHAT = "/v1/chat/completions";
+    private static final String OPENAI_CHAT = "/chat/completions";
 
     /**
      * POST {prefix}/v1/chat/completions, as an OpenAI-compatible server answers it (streaming):
@@ -218,9 +226,14 @@ public final class LlmSimulator implements AutoCloseable {
     private void openAiChat(HttpExchange ex, String prefix) throws IOException {
         record(ex, null);
         String requestId = requestId(ex);
-        if (openAiKey != null && !("Bearer " + openAiKey).equals(ex.getRequestHeaders().getFirst("Authorization"))) {
+        boolean bearer = openAiKey != null && ("Bearer " + openAiKey).equals(ex.getRequestHeaders().getFirst("Authorization"));
+        boolean azure = openAiKey != null && openAiKey.equals(ex.getRequestHeaders().getFirst("api-key"));
+        if (openAiKey != null && !bearer && !azure) {
             json(ex, 401, openAiError("invalid_api_key", "Incorrect API key provided", "authentication_error"));
             return;
+        }
+        if (requestId != null) {
+            openAiCalls.put(requestId, (azure ? "api-key " : "bearer ") + ex.getRequestURI().getRawQuery());
         }
         Integer status = broken.get(prefix);
         if (status != null && status == STALL) {
