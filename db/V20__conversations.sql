@@ -11,3 +11,6 @@ CREATE TABLE session_message (
     created_at  TIMESTAMPTZ  NOT NULL,
     PRIMARY KEY (session_id, seq)
 );
+-- Whose history a session is: Tollgate's (kept) or the seed service's. A session keeps its kind:
+-- admission refuses it on a model of the other (tollgate_admit, OTHER_KIND).
+ALTER TABLE chat_session ADD COLUMN kept BOOLEAN NOT NULL DEFAULT false;

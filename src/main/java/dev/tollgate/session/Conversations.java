@@ -1,5 +1,6 @@
 package dev.tollgate.session;
 
+import dev.tollgate.auth.Caller;
 import dev.tollgate.llm.Message;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -33,20 +34,23 @@ public class Conversations {
         return cipher.configured();
     }
 
-    /** Whether Tollgate keeps this session's conversation. */
+    /** Whether Tollgate keeps this session's conversation (its mirror row says so). */
     @Transactional
     public boolean kept(UUID session) {
-        return !em.createNativeQuery("select 1 from session_message where session_id = ?1 limit 1")
+        return !em.createNativeQuery("select 1 from chat_session where id = ?1 and kept")
                 .setParameter(1, session).getResultList().isEmpty();
     }
 
-    /** The session's messages, oldest first. */
+    /** The caller's session's messages, oldest first; none for a session that is not the caller's. */
     @Transactional
-    public List<Message> of(UUID session) {
+    public List<Message> of(UUID session, Caller caller) {
         List<Message> messages = new ArrayList<>();
         for (Object row : em.createNativeQuery("""
-                        select seq, role, key_id, content, created_at from session_message
-                        where session_id = ?1 order by seq""").setParameter(1, session).getResultList()) {
+                        select m.seq, m.role, m.key_id, m.content, m.created_at from session_message m
+                        join chat_session s on s.id = m.session_id and s.user_id = ?2 and s.company_id = ?3
+                        where m.session_id = ?1 order by m.seq""")
+                .setParameter(1, session).setParameter(2, caller.userId()).setParameter(3, caller.companyId())
+                .getResultList()) {
             Object[] cells = (Object[]) row;
             int seq = ((Number) cells[0]).intValue();
             messages.add(new Message((String) cells[1], cipher.open(session, seq, (String) cells[2], (byte[]) cells[3]),

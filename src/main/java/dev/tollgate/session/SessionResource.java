@@ -86,7 +86,7 @@ public class SessionResource {
     public History messages(@PathParam("id") UUID id) {
         Caller who = caller.get();
         sessions.owned(who, id);
-        return new History(id, conversations.kept(id) ? conversations.of(id) : llm.history(id, request.id()));
+        return new History(id, conversations.kept(id) ? conversations.of(id, who) : llm.history(id, request.id()));
     }
 
     @DELETE

@@ -8,6 +8,7 @@ import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Hold;
 import dev.tollgate.credits.HoldAsk;
 import dev.tollgate.credits.Reservation;
+import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.Refusal;
 import dev.tollgate.ratelimit.RateLimits;
 import dev.tollgate.ratelimit.StreamAsk;
@@ -32,15 +33,20 @@ import java.sql.SQLException;
 @ApplicationScoped
 public class Admissions {
 
-    /** A turn as admission sees it: its ids, and the most its answer may cost. */
-    record Asked(Caller caller, Charge charge, boolean opensSession) {
+    /**
+     * A turn as admission sees it: its ids, the most its answer may cost, and whether Tollgate
+     * keeps its session's conversation (null: the client sends it, so it does not matter).
+     */
+    record Asked(Caller caller, Charge charge, boolean opensSession, Boolean kept) {
     }
 
     /**
      * The arguments of {@code tollgate_admit} after the count's and the hold's: the audit row of
-     * the session the turn opens, or null on a session that exists.
+     * the session the turn opens, or null on a session that exists; and whether its conversation
+     * is Tollgate's to keep.
      */
     public static final String OPENING = ":a_opening";
+    public static final String KEPT = ":a_kept";
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
@@ -84,10 +90,12 @@ public class Admissions {
         StreamAsk stream = rateLimits.ask(asked.caller(), charge.turnId());
         HoldAsk hold = ledger.ask(charge, Reservation.Purpose.TURN);
         Query admission = em.createNativeQuery("select cast(tollgate_admit(" + StreamAsk.ARGUMENTS + ", "
-                + HoldAsk.ARGUMENTS + ", cast(" + OPENING + " as jsonb)) as " + HoldAsk.ANSWER_TYPE + ")");
+                + HoldAsk.ARGUMENTS + ", cast(" + OPENING + " as jsonb), cast(" + KEPT + " as boolean)) as "
+                + HoldAsk.ANSWER_TYPE + ")");
         stream.bind(admission);
         hold.bind(admission);
         admission.setParameter(OPENING.substring(1), asked.opensSession() ? opening(asked, hold) : null);
+        admission.setParameter(KEPT.substring(1), asked.kept());
         Object answer;
         try {
             answer = admission.getSingleResult();
@@ -100,6 +108,12 @@ public class Admissions {
         }
         if ("NO_SESSION".equals(answer)) {
             return SessionMirror.notFound(charge.sessionId());
+        }
+        if ("OTHER_KIND".equals(answer)) {
+            return Refusal.of(ProblemType.HISTORY_NOT_KEPT, "This session's history is kept "
+                    + (Boolean.TRUE.equals(asked.kept()) ? "by a seed service, which the servers of model '"
+                    : "by Tollgate for servers that keep none, and the seed service of model '") + charge.model()
+                    + "' cannot read it: start a new session, or send the whole conversation (the /v1 front's messages).");
         }
         return Hold.valueOf(answer.toString()).refusal(() -> ledger.balance(charge.companyId()), charge.credits());
     }

@@ -94,11 +94,11 @@ public class ChatTurns {
                 && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED);
         List<Message> messages = ask.messages();
         if (keeps) {
-            Refusal unkept = unkept(opensSession, sessionId, model);
+            Refusal unkept = unkept(model);
             if (unkept != null) {
                 return new TurnStart.NotStarted(unkept);
             }
-            messages = new ArrayList<>(opensSession ? List.of() : conversations.of(sessionId));
+            messages = new ArrayList<>(opensSession ? List.of() : conversations.of(sessionId, caller));
             messages.add(new Message("user", ask.query(), null));
         }
         ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(),
@@ -116,7 +116,8 @@ public class ChatTurns {
         }
         Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), key.requestId(), sessionId,
                 model, pricing.cost(model, promptTokens, prompt.maxTokens()));
-        Admission admission = admissions.admit(new Admissions.Asked(caller, charge, opensSession));
+        Boolean kept = keeps ? Boolean.TRUE : ask.messages() == null ? Boolean.FALSE : null;
+        Admission admission = admissions.admit(new Admissions.Asked(caller, charge, opensSession, kept));
         if (admission instanceof Admission.Refused notAdmitted) {
             return new TurnStart.NotStarted(notAdmitted.refusal());
         }
@@ -156,18 +157,13 @@ public class ChatTurns {
     }
 
     /**
-     * Why Tollgate cannot keep this session's conversation: it has no keys to seal it with, or
-     * the session's history is the seed service's, which this model's servers cannot read.
+     * Why Tollgate cannot keep this session's conversation: it has no keys to seal it with. (A
+     * session whose history is the seed service's is refused by admission: {@code OTHER_KIND}.)
      */
-    private Refusal unkept(boolean opensSession, UUID sessionId, String model) {
+    private Refusal unkept(String model) {
         if (!conversations.configured()) {
             return Refusal.of(ProblemType.HISTORY_KEYS_NOT_CONFIGURED, "The servers of model '" + model
                     + "' keep no history, and this server has no TOLLGATE_HISTORY_KEYS to keep it.", Duration.ofSeconds(60));
-        }
-        if (!opensSession && !conversations.kept(sessionId)) {
-            return Refusal.of(ProblemType.HISTORY_NOT_KEPT, "This session's history is kept by a seed service, which "
-                    + "the servers of model '" + model + "' cannot read: start a new session, or send the whole "
-                    + "conversation (the /v1 front's messages).");
         }
         return null;
     }

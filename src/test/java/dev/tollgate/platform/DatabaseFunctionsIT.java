@@ -86,6 +86,7 @@ class DatabaseFunctionsIT {
         List<String> admission = new ArrayList<>(stemsOf(StreamAsk.ARGUMENTS));
         admission.addAll(stemsOf(HoldAsk.ARGUMENTS));
         admission.addAll(stemsOf(Admissions.OPENING));
+        admission.addAll(stemsOf(Admissions.KEPT));
         assertThat(admission).isEqualTo(stems(functions.get("tollgate_admit")));
     }
 
@@ -93,7 +94,7 @@ class DatabaseFunctionsIT {
     void everyCallFromJavaPassesAsManyArgumentsAsItsFunctionTakes() throws IOException {
         Map<String, List<String>> functions = functions();
         Map<String, String> named = Map.of("StreamAsk.ARGUMENTS", StreamAsk.ARGUMENTS, "HoldAsk.ARGUMENTS", HoldAsk.ARGUMENTS,
-                "OPENING", Admissions.OPENING);
+                "OPENING", Admissions.OPENING, "KEPT", Admissions.KEPT);
         List<String> calls = new ArrayList<>();
         try (Stream<Path> sources = Files.walk(Path.of("src/main/java"))) {
             for (Path source : sources.filter(f -> f.toString().endsWith(".java")).toList()) {

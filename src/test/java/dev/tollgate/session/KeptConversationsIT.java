@@ -59,6 +59,11 @@ class KeptConversationsIT {
         assertThat(Db.rows("select distinct key_id from session_message where session_id = ?::uuid", session))
                 .singleElement().satisfies(row -> assertThat(row.get("key_id")).isEqualTo("t2"));
 
+        // the session keeps its kind: not moved to a model whose seed service could not read it
+        Api.Streamed moved = user.stream(Map.of("query", "to the seed", "model", "sim-1", "session_id", session));
+        assertThat(moved.status()).isEqualTo(409);
+        assertThat(moved.problem().getString("type")).endsWith("history-not-kept");
+
         var deleted = Api.send(Api.request("/api/v1/sessions/" + session, user.token()).DELETE().build());
         assertThat(deleted.statusCode()).isEqualTo(204);
         assertThat(Db.rows("select seq from session_message where session_id = ?::uuid", session)).isEmpty();
