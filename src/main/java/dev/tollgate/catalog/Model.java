@@ -9,4 +9,9 @@ import java.util.Set;
  */
 public record Model(String name, Prices prices, List<Deployment> deployments, Integer maxContextTokens,
                     Integer defaultMaxTokens, String tokenizer, Set<String> allowedRoles) {
+
+    /** Whether any of the model's deployments is of this kind. */
+    public boolean servedBy(Deployment.Kind kind) {
+        return deployments.stream().anyMatch(deployment -> deployment.kind() == kind);
+    }
 }

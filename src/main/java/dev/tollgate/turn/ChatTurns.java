@@ -90,30 +90,17 @@ public class ChatTurns {
         boolean opensSession = ask.sessionId() == null;
         UUID sessionId = opensSession ? UUID.randomUUID() : ask.sessionId();
         // the native front on a model whose servers keep no history: Tollgate keeps it
-        boolean keeps = ask.messages() == null && entry != null
-                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.SEED);
-        List<Message> messages = ask.messages();
-        if (keeps) {
-            Refusal unkept = unkept(model);
-            if (unkept != null) {
-                return new TurnStart.NotStarted(unkept);
-            }
-            messages = new ArrayList<>(opensSession ? List.of() : conversations.of(sessionId, caller));
-            messages.add(new Message("user", ask.query(), null));
+        boolean keeps = ask.messages() == null && entry != null && !entry.servedBy(Deployment.Kind.SEED);
+        if (keeps && !conversations.configured()) {
+            return new TurnStart.NotStarted(Refusal.of(ProblemType.HISTORY_KEYS_NOT_CONFIGURED, "The servers of model '"
+                    + model + "' keep no history, and this server has no TOLLGATE_HISTORY_KEYS to keep it.",
+                    Duration.ofSeconds(60)));
         }
         ChatPrompt prompt = new ChatPrompt(sessionId, caller.userId(), caller.companyId(), model, ask.query(),
-                maxTokens(ask, entry), filters, key.requestId(), messages, ask.passOn());
-        String openAiOnly = prompt.openAiOnly();
-        if (openAiOnly != null && entry != null
-                && entry.deployments().stream().noneMatch(d -> d.kind() == Deployment.Kind.OPENAI)) {
-            throw ProblemException.invalidField(openAiOnly, "is not supported by model '" + model
-                    + "': its servers (the seed's service) take no tools or response formats");
-        }
+                maxTokens(ask, entry), filters, key.requestId(), keeps ? kept(caller, ask, opensSession) : ask.messages(),
+                ask.passOn());
         long promptTokens = pricing.promptTokens(model, prompt.texts());
-        if (entry != null && entry.maxContextTokens() != null && promptTokens + prompt.maxTokens() > entry.maxContextTokens()) {
-            throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "
-                    + entry.maxContextTokens() + " tokens");
-        }
+        servable(prompt, entry, promptTokens);
         Charge charge = new Charge(key.turnId(caller), caller.companyId(), caller.userId(), key.requestId(), sessionId,
                 model, pricing.cost(model, promptTokens, prompt.maxTokens()));
         Boolean kept = keeps ? Boolean.TRUE : ask.messages() == null ? Boolean.FALSE : null;
@@ -157,15 +144,30 @@ public class ChatTurns {
     }
 
     /**
-     * Why Tollgate cannot keep this session's conversation: it has no keys to seal it with. (A
-     * session whose history is the seed service's is refused by admission: {@code OTHER_KIND}.)
+     * The conversation Tollgate keeps for the caller's session, and the question: what a server
+     * that keeps none is sent. (A session whose history is the seed service's is refused by
+     * admission, {@code OTHER_KIND}; someone else's has none here, and is refused there too.)
      */
-    private Refusal unkept(String model) {
-        if (!conversations.configured()) {
-            return Refusal.of(ProblemType.HISTORY_KEYS_NOT_CONFIGURED, "The servers of model '" + model
-                    + "' keep no history, and this server has no TOLLGATE_HISTORY_KEYS to keep it.", Duration.ofSeconds(60));
+    private List<Message> kept(Caller caller, Ask ask, boolean opensSession) {
+        List<Message> messages = new ArrayList<>(opensSession ? List.of() : conversations.of(ask.sessionId(), caller));
+        messages.add(new Message("user", ask.query(), null));
+        return messages;
+    }
+
+    /** 400 for what the model's servers cannot take: tools on a seed service, a prompt beyond the context. */
+    private static void servable(ChatPrompt prompt, Model entry, long promptTokens) {
+        if (entry == null) {
+            return;
         }
-        return null;
+        String openAiOnly = prompt.openAiOnly();
+        if (openAiOnly != null && !entry.servedBy(Deployment.Kind.OPENAI)) {
+            throw ProblemException.invalidField(openAiOnly, "is not supported by model '" + entry.name()
+                    + "': its servers (the seed's service) take no tools or response formats");
+        }
+        if (entry.maxContextTokens() != null && promptTokens + prompt.maxTokens() > entry.maxContextTokens()) {
+            throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "
+                    + entry.maxContextTokens() + " tokens");
+        }
     }
 
     /** The answer's limit: as asked, else the model's default, else the server's. */

@@ -21,7 +21,7 @@ class AdmitFunctionIT {
 
     private final String company = "admit-" + UUID.randomUUID();
     private final UUID session = UUID.randomUUID();
-    private final UUID turn = UUID.randomUUID();
+    private UUID turn = UUID.randomUUID();
 
     @BeforeEach
     void aSessionOfUserOne() {
@@ -31,16 +31,25 @@ class AdmitFunctionIT {
 
     /** tollgate_admit for {@code user} on the session: 100 credits held from a pool granted {@code grant}. */
     private String admit(String user, long grant, int companyStreams) throws SQLException {
-        return admit(user, grant, companyStreams, session, null);
+        return admit(user, grant, companyStreams, session, null, null);
     }
 
-    /** tollgate_admit on {@code sessionId}, which the turn opens when {@code opening} (its audit row) is given. */
     private String admit(String user, long grant, int companyStreams, UUID sessionId, String opening) throws SQLException {
+        return admit(user, grant, companyStreams, sessionId, opening, null);
+    }
+
+    /**
+     * tollgate_admit on {@code sessionId}, which the turn opens when {@code opening} (its audit row)
+     * is given; {@code kept}: whether Tollgate keeps the session's conversation (null: no matter).
+     */
+    private String admit(String user, long grant, int companyStreams, UUID sessionId, String opening, Boolean kept)
+            throws SQLException {
         try (Connection c = Db.connect(); PreparedStatement admit = c.prepareStatement("""
                 select tollgate_admit(?, ?, ?, now(), now() + interval '15 minutes', date_trunc('minute', now()),
                                       100, 100, 10, ?,
                                       ?, ?, ?, ?, ?, 'sim-1', 100, 'TURN', now(), now() + interval '1 hour',
-                                      date_trunc('day', now()), date_trunc('month', now()), ?, cast(? as jsonb))""")) {
+                                      date_trunc('day', now()), date_trunc('month', now()), ?, cast(? as jsonb),
+                                      cast(? as boolean))""")) {
             admit.setObject(1, turn);
             admit.setString(2, company);
             admit.setString(3, user);
@@ -52,6 +61,7 @@ class AdmitFunctionIT {
             admit.setObject(9, sessionId);
             admit.setLong(10, grant);
             admit.setString(11, opening);
+            admit.setObject(12, kept);
             try (ResultSet answer = admit.executeQuery()) {
                 answer.next();
                 return answer.getString(1);
@@ -115,6 +125,20 @@ class AdmitFunctionIT {
                 .extracting(row -> row.get("action")).containsExactly("session.create");
         assertThat(slotTaken()).isTrue();
         assertThat(held()).isTrue();
+    }
+
+    @Test
+    void aSessionKeepsItsKindAndIsRefusedOnTheOtherWithNoSlotAndNoHold() throws SQLException {
+        UUID opened = UUID.randomUUID();
+        assertThat(admit("u1", 1000, 10, opened, openingRow(opened, company, "u1"), true)).isEqualTo("HELD");
+        assertThat(Db.rows("select kept from chat_session where id = ?", opened)).singleElement()
+                .satisfies(row -> assertThat(row.get("kept")).isEqualTo(true));
+        turn = UUID.randomUUID();
+
+        assertThat(admit("u1", 1000, 10, opened, null, false)).isEqualTo("OTHER_KIND");
+        assertThat(slotTaken()).isFalse();
+        assertThat(held()).isFalse();
+        assertThat(admit("u1", 1000, 10, opened, null, null)).as("a client that sends its conversation").isEqualTo("HELD");
     }
 
     @Test
