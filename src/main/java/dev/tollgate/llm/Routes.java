@@ -107,8 +107,15 @@ public class Routes {
             lastFirstTokenMs = nanos / 1_000_000;
         }
 
-        /** A failure before the first token: counted by the breaker, and a 429 cools the deployment down. */
+        /**
+         * A failure before the first token: counted by the breaker, and a 429 cools the deployment
+         * down. A lost session is the server answering as it should, not failing.
+         */
         void failed(long nanos, LlmException failure) {
+            if (failure instanceof LlmSessionLost) {
+                breaker.releasePermission();
+                return;
+            }
             errors.addFirst(Instant.now() + " " + failure.code());
             while (errors.size() > RECENT_ERRORS) {
                 errors.pollLast();
