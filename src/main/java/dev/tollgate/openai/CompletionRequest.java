@@ -14,6 +14,7 @@ import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import java.util.UUID;
 
@@ -168,7 +169,7 @@ record CompletionRequest(String model, List<Message> messages, boolean stream, b
 
     private static void typed(JsonObject body, String name, JsonValue.ValueType type) {
         if (present(body, name) && body.get(name).getValueType() != type) {
-            String said = type.name().toLowerCase(java.util.Locale.ROOT);
+            String said = type.name().toLowerCase(Locale.ROOT);
             throw invalid(name, "must be " + (said.startsWith("a") || said.startsWith("o") ? "an " : "a ") + said);
         }
     }

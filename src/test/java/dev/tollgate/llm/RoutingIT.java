@@ -12,12 +12,14 @@ import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
 import java.io.IOException;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -247,7 +249,7 @@ class RoutingIT {
     private static Map<String, String> pairStates(Client operator) {
         return Api.parseArray(operator.get("/api/v1/admin/upstreams").body()).getValuesAs(JsonObject.class).stream()
                 .filter(u -> u.getString("model").equals("sim-pair"))
-                .collect(java.util.stream.Collectors.toMap(u -> u.getString("url").contains("/p1/") ? "p1" : "p2",
+                .collect(Collectors.toMap(u -> u.getString("url").contains("/p1/") ? "p1" : "p2",
                         u -> u.getString("state")));
     }
 
@@ -364,7 +366,7 @@ class RoutingIT {
 
     /** A whole answer's status, body and request id. */
     private record HttpResponseText(int status, String body, String requestId) {
-        static HttpResponseText of(java.net.http.HttpResponse<String> response) {
+        static HttpResponseText of(HttpResponse<String> response) {
             return new HttpResponseText(response.statusCode(), response.body(),
                     response.headers().firstValue("X-Request-Id").orElse(null));
         }
