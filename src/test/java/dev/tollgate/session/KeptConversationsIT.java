@@ -27,10 +27,6 @@ class KeptConversationsIT {
 
     private final LlmSimulator sim = Simulator.get();
 
-    private static String requestId(Api.Streamed answer) {
-        return answer.response().headers().firstValue("X-Request-Id").orElseThrow();
-    }
-
     @Test
     void theConversationIsKeptSealedSentWithEachTurnShownAndDeletedWithTheSession() {
         Client user = Client.freshUser();
@@ -46,7 +42,7 @@ class KeptConversationsIT {
                 "session_id", session));
         assertThat(second.status()).as(second.body()).isEqualTo(200);
 
-        List<JsonObject> sent = sim.openAiBody(requestId(second)).getJsonArray("messages").getValuesAs(JsonObject.class);
+        List<JsonObject> sent = sim.openAiBody(second.requestId()).getJsonArray("messages").getValuesAs(JsonObject.class);
         assertThat(sent).extracting(m -> m.getString("role")).containsExactly("user", "assistant", "user");
         assertThat(sent).extracting(m -> m.getString("content"))
                 .containsExactly("first " + marker + " [[sim tokens=3]]", firstAnswer, "second [[sim tokens=2]]");

@@ -35,6 +35,11 @@ public final class Api {
         public JsonObject problem() {
             return parse(body);
         }
+
+        /** The id Tollgate gave the request (X-Request-Id). */
+        public String requestId() {
+            return response.headers().firstValue("X-Request-Id").orElseThrow();
+        }
     }
 
     private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
