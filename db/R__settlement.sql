@@ -109,3 +109,64 @@ BEGIN
     new_balance := tollgate_give_back(p_company, settled.returned_credits, p_now);
 END;
 $$;
+
+-- One part of a batch's hold captured (an item's actual cost, at most what is left of the hold),
+-- booked as the part released and captured, once per p_part: a repeated part books nothing.
+-- The pool is untouched: the hold already took these credits from it. Returns what was captured.
+CREATE OR REPLACE FUNCTION tollgate_capture_part(p_hold UUID, p_part VARCHAR, p_request VARCHAR, p_credits BIGINT,
+                                                 p_now TIMESTAMPTZ)
+    RETURNS BIGINT
+    LANGUAGE plpgsql AS $$
+DECLARE
+    hold credit_reservation;
+    part BIGINT;
+BEGIN
+    SELECT * INTO hold FROM credit_reservation WHERE turn_id = p_hold FOR UPDATE;
+    IF NOT FOUND OR hold.status <> 'OPEN' THEN
+        RETURN 0;
+    END IF;
+    part := least(greatest(p_credits, 0), hold.amount - hold.captured);
+    INSERT INTO ledger_entry (amount, company_id, created_at, idempotency_key, kind, model, request_id, user_id)
+    VALUES (part, hold.company_id, p_now, 'release:' || p_hold || ':' || p_part, 'RELEASE', hold.model, p_request,
+            hold.user_id)
+    ON CONFLICT (idempotency_key) DO NOTHING;
+    IF NOT FOUND THEN
+        RETURN 0;
+    END IF;
+    INSERT INTO ledger_entry (amount, company_id, created_at, idempotency_key, kind, model, request_id, user_id)
+    VALUES (-part, hold.company_id, p_now, 'capture:' || p_hold || ':' || p_part, 'CAPTURE', hold.model, p_request,
+            hold.user_id);
+    UPDATE credit_reservation SET captured = captured + part WHERE turn_id = p_hold;
+    RETURN part;
+END;
+$$;
+
+-- A batch's hold closed: what its parts did not capture goes back to the pool, last. CAPTURED
+-- when any part was, RELEASED otherwise; audited as any settlement. Safe to repeat (a closed
+-- hold stays closed). Returns the credits given back.
+CREATE OR REPLACE FUNCTION tollgate_close_hold(p_hold UUID, p_now TIMESTAMPTZ)
+    RETURNS BIGINT
+    LANGUAGE plpgsql AS $$
+DECLARE
+    hold credit_reservation;
+    rest BIGINT;
+    closed VARCHAR;
+BEGIN
+    SELECT * INTO hold FROM credit_reservation WHERE turn_id = p_hold FOR UPDATE;
+    IF NOT FOUND OR hold.status <> 'OPEN' THEN
+        RETURN 0;
+    END IF;
+    rest := hold.amount - hold.captured;
+    closed := CASE WHEN hold.captured > 0 THEN 'CAPTURED' ELSE 'RELEASED' END;
+    IF rest > 0 THEN
+        INSERT INTO ledger_entry (amount, company_id, created_at, idempotency_key, kind, model, request_id, user_id)
+        VALUES (rest, hold.company_id, p_now, 'release:' || p_hold, 'RELEASE', hold.model, hold.request_id, hold.user_id);
+    END IF;
+    UPDATE credit_reservation SET status = closed, settled_at = p_now WHERE turn_id = p_hold;
+    INSERT INTO audit_event (occurred_at, company_id, user_id, action, request_id, model, credits, outcome)
+    VALUES (p_now, hold.company_id, hold.user_id, 'reservation.' || lower(closed), hold.request_id, hold.model,
+            hold.captured, 'ok');
+    PERFORM tollgate_give_back(hold.company_id, rest, p_now);
+    RETURN rest;
+END;
+$$;

@@ -48,7 +48,7 @@ public class WebhookSignature {
         }
     }
 
-    static String sign(String secret, String payload) {
+    public static String sign(String secret, String payload) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));

@@ -67,6 +67,19 @@ public class LlmService {
      * without the client's messages goes to seed deployments only: only they keep its history.
      */
     public Opened open(ChatPrompt prompt, boolean newSession) {
+        return open(prompt, newSession, false);
+    }
+
+    /**
+     * A batch item's answer, as {@link #open} for a new session, within the batches' share of
+     * each deployment's streams: what is left is the interactive turns'. {@link LlmBusy} when no
+     * deployment has room for it now.
+     */
+    public Opened openForBatch(ChatPrompt prompt) {
+        return open(prompt, true, true);
+    }
+
+    private Opened open(ChatPrompt prompt, boolean newSession, boolean batch) {
         Model model = catalog.current().find(prompt.model());
         boolean carried = newSession || prompt.messages() != null;
         Deployment.Kind only = prompt.openAiOnly() != null ? Deployment.Kind.OPENAI : carried ? null : Deployment.Kind.SEED;
@@ -83,9 +96,9 @@ public class LlmService {
             if (order.size() == 1 && i > 0 && !(last instanceof LlmUnavailable)) {
                 break; // one server: only a failed connection or a 5xx is worth asking it again
             }
-            if (!route.take()) {
+            if (!route.take(batch)) {
                 last = route.state() == CircuitBreaker.State.CLOSED
-                        ? new LlmUnavailable("The LLM service's servers are busy", Duration.ofSeconds(1))
+                        ? new LlmBusy("The LLM service's servers are busy", Duration.ofSeconds(1))
                         : new LlmUnavailable("The LLM service is failing; calls are paused", Duration.ofMillis(circuitDelayMs));
                 tried.append(name(route)).append(' ').append(route.state() == CircuitBreaker.State.CLOSED ? "busy" : "paused")
                         .append("; ");

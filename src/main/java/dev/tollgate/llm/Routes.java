@@ -46,6 +46,11 @@ public class Routes {
     @ConfigProperty(name = "tollgate.llm.circuit.success-threshold")
     int successThreshold;
 
+    /** The part of a deployment's streams (its max_concurrent) batch items may take; the rest is for chat. */
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.upstream-share")
+    double batchShare;
+
     private static final int RECENT_ERRORS = 5;
 
     private final Map<Deployment, Route> routes = new ConcurrentHashMap<>();
@@ -80,9 +85,15 @@ public class Routes {
             return deployment;
         }
 
-        /** True when a turn may go here now: under its stream limit, and its breaker lets it. */
-        boolean take() {
+        /**
+         * True when a turn may go here now: under its stream limit (a batch item: under the
+         * batches' share of it, at least one), and its breaker lets it.
+         */
+        boolean take(boolean batch) {
             Integer most = deployment.maxConcurrent();
+            if (most != null && batch) {
+                most = Math.max(1, (int) Math.floor(most * batchShare));
+            }
             if (most != null && open.incrementAndGet() > most) {
                 open.decrementAndGet();
                 return false;

@@ -30,6 +30,8 @@ public enum ProblemType {
     NOT_ACCEPTABLE(406, "Not Acceptable"),
     IDEMPOTENCY_KEY_SPENT(409, "Idempotency key spent"),
     HISTORY_NOT_KEPT(409, "History not kept"),
+    BATCH_ENDED(409, "Batch ended"),
+    BATCH_PURGED(410, "Batch purged"),
     BODY_TOO_LARGE(413, "Body too large"),
     UNSUPPORTED_MEDIA_TYPE(415, "Unsupported Media Type"),
     INVALID_FILTERS(422, "Invalid filters"),

@@ -28,6 +28,11 @@ public class RequestLimits implements ContainerRequestFilter {
     @ConfigProperty(name = "tollgate.http.max-body-bytes")
     int maxBodyBytes;
 
+    /** Batch inputs (a batch's items, an uploaded file) may be larger than any other request. */
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.max-file-bytes")
+    int maxBatchBytes;
+
     @Inject
     @ConfigProperty(name = "tollgate.http.max-header-bytes")
     int maxHeaderBytes;
@@ -41,22 +46,29 @@ public class RequestLimits implements ContainerRequestFilter {
             return;
         }
         int length = request.getLength();
-        if (length > maxBodyBytes || (length < 0 && request.hasEntity() && !fitsWhenRead(request))) {
+        int most = batchInput(request) ? maxBatchBytes : maxBodyBytes;
+        if (length > most || (length < 0 && request.hasEntity() && !fitsWhenRead(request, most))) {
             request.abortWith(ProblemResponses.of(Problem.of(ProblemType.BODY_TOO_LARGE,
-                    "The request body exceeds " + maxBodyBytes + " bytes.", requestId)));
+                    "The request body exceeds " + most + " bytes.", requestId)));
         }
     }
 
     /** Reads a body of unknown length up to the limit; if it fits, hands it on unchanged. */
-    private boolean fitsWhenRead(ContainerRequestContext request) throws IOException {
+    private static boolean fitsWhenRead(ContainerRequestContext request, int most) throws IOException {
         try (InputStream in = request.getEntityStream()) {
-            byte[] body = in.readNBytes(maxBodyBytes + 1);
-            if (body.length > maxBodyBytes) {
+            byte[] body = in.readNBytes(most + 1);
+            if (body.length > most) {
                 return false;
             }
             request.setEntityStream(new ByteArrayInputStream(body));
             return true;
         }
+    }
+
+    private static boolean batchInput(ContainerRequestContext request) {
+        String path = request.getUriInfo().getPath();
+        path = path.startsWith("/") ? path.substring(1) : path;
+        return "POST".equals(request.getMethod()) && (path.equals("v1/files") || path.equals("api/v1/batches"));
     }
 
     private static long headerBytes(Map<String, List<String>> headers) {

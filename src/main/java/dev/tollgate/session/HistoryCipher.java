@@ -69,6 +69,26 @@ public class HistoryCipher {
     }
 
     Sealed seal(UUID session, int seq, String text) {
+        return seal(bound(session, seq), text);
+    }
+
+    String open(UUID session, int seq, String keyId, byte[] sealed) {
+        return open(bound(session, seq), keyId, sealed);
+    }
+
+    /**
+     * Seals text bound to {@code context} (what it is and where it belongs): it opens only under
+     * the same context, so ciphertext moved to another row does not decrypt.
+     */
+    public Sealed seal(String context, String text) {
+        return seal(context.getBytes(StandardCharsets.UTF_8), text);
+    }
+
+    public String open(String context, String keyId, byte[] sealed) {
+        return open(context.getBytes(StandardCharsets.UTF_8), keyId, sealed);
+    }
+
+    private Sealed seal(byte[] context, String text) {
         if (!configured()) {
             throw new ProblemException(ProblemType.HISTORY_KEYS_NOT_CONFIGURED,
                     "TOLLGATE_HISTORY_KEYS is not set on this server, so it cannot keep conversations.");
@@ -79,7 +99,7 @@ public class HistoryCipher {
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.ENCRYPT_MODE, current.getValue(), new GCMParameterSpec(TAG_BITS, nonce));
-            cipher.updateAAD(bound(session, seq));
+            cipher.updateAAD(context);
             byte[] sealed = cipher.doFinal(text.getBytes(StandardCharsets.UTF_8));
             return new Sealed(current.getKey(), ByteBuffer.allocate(NONCE + sealed.length).put(nonce).put(sealed).array());
         } catch (GeneralSecurityException e) {
@@ -87,18 +107,18 @@ public class HistoryCipher {
         }
     }
 
-    String open(UUID session, int seq, String keyId, byte[] sealed) {
+    private String open(byte[] context, String keyId, byte[] sealed) {
         SecretKey key = keys.get(keyId);
         if (key == null) {
-            throw new IllegalStateException("kept message sealed with key '" + keyId + "', which this server lacks");
+            throw new IllegalStateException("text sealed with key '" + keyId + "', which this server lacks");
         }
         try {
             Cipher cipher = Cipher.getInstance("AES/GCM/NoPadding");
             cipher.init(Cipher.DECRYPT_MODE, key, new GCMParameterSpec(TAG_BITS, sealed, 0, NONCE));
-            cipher.updateAAD(bound(session, seq));
+            cipher.updateAAD(context);
             return new String(cipher.doFinal(sealed, NONCE, sealed.length - NONCE), StandardCharsets.UTF_8);
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("a kept message does not decrypt: tampered, or moved", e);
+            throw new IllegalStateException("sealed text does not decrypt: tampered, or moved", e);
         }
     }
 

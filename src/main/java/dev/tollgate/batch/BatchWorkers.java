@@ -1,0 +1,212 @@
+package dev.tollgate.batch;
+
+import static dev.tollgate.platform.JsonFormat.JSON;
+
+import dev.tollgate.catalog.Catalog;
+import dev.tollgate.catalog.Deployment;
+import dev.tollgate.catalog.Model;
+import dev.tollgate.credits.Pricing;
+import dev.tollgate.llm.ChatPrompt;
+import dev.tollgate.llm.LlmBusy;
+import dev.tollgate.llm.LlmException;
+import dev.tollgate.llm.LlmService;
+import dev.tollgate.llm.LlmTimeout;
+import dev.tollgate.platform.Periodic;
+import dev.tollgate.session.HistoryCipher;
+import jakarta.annotation.Resource;
+import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.context.Initialized;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.json.JsonArrayBuilder;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * This server's batch workers: at most {@code tollgate.batch.workers} items at once, claimed
+ * from the shared queue whenever one is free (and on every poll), answered through the same
+ * {@code llm} port as chat within the batches' share of each deployment. A failed try goes back
+ * to the queue with a growing delay; after {@code max-attempts} the item fails with its reason.
+ * While an item runs, its lease is renewed on every poll; a server that dies stops renewing, and
+ * any other server takes the item over once the lease has run out.
+ */
+@ApplicationScoped
+public class BatchWorkers {
+
+    private static final Logger LOG = Logger.getLogger(BatchWorkers.class.getName());
+
+    @Inject
+    BatchStore store;
+
+    @Inject
+    LlmService llm;
+
+    @Inject
+    Catalog catalog;
+
+    @Inject
+    Pricing pricing;
+
+    @Inject
+    HistoryCipher cipher;
+
+    @Inject
+    Periodic periodic;
+
+    @Resource
+    ManagedExecutorService executor;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.workers")
+    int workers;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.poll-ms")
+    long pollMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.lease-ms")
+    long leaseMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.max-attempts")
+    int maxAttempts;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.retry-base-ms")
+    long retryBaseMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.item-timeout-ms")
+    long itemTimeoutMs;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.batch.sweep-ms")
+    long sweepMs;
+
+    /** Who holds a lease: this server's run of the application. */
+    private final String worker = "worker-" + UUID.randomUUID();
+    private final AtomicInteger running = new AtomicInteger();
+    private final AtomicBoolean claiming = new AtomicBoolean();
+
+    void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        periodic.every(pollMs, "Working on batch items", this::poll);
+        periodic.every(sweepMs, "Ending batches that are due", () -> {
+            while (store.endDue() > 0) {
+                // another page of due batches
+            }
+            store.purgeDue();
+        });
+    }
+
+    private void poll() {
+        if (running.get() > 0) {
+            store.renew(worker, leaseMs);
+        }
+        claim();
+    }
+
+    /** Claims as many items as there are free workers, and starts them. */
+    private void claim() {
+        if (!claiming.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            int free = workers - running.get();
+            if (free > 0) {
+                for (Claimed item : store.claim(worker, free, leaseMs)) {
+                    running.incrementAndGet();
+                    executor.execute(() -> run(item));
+                }
+            }
+        } finally {
+            claiming.set(false);
+        }
+    }
+
+    private void run(Claimed item) {
+        try {
+            ItemInput input = ItemInput.of(item.customId(), cipher.open(item.context("in"), item.keyId(), item.input()));
+            ChatPrompt prompt = new ChatPrompt(UUID.randomUUID(), item.userId(), item.companyId(), item.model(),
+                    input.query(), input.maxTokens(), null, item.requestId(), input.messages(), input.passOn());
+            LlmService.Opened opened = llm.openForBatch(prompt);
+            new Gathered(opened.tokens(), input.maxTokens()).answer()
+                    .orTimeout(itemTimeoutMs, TimeUnit.MILLISECONDS)
+                    .whenComplete((answer, failure) -> executor.execute(() -> {
+                        try {
+                            if (failure != null) {
+                                opened.tokens().cancel();
+                                tryFailed(item, failure.getCause() instanceof LlmException known ? known
+                                        : new LlmTimeout("The answer took longer than the item may", null));
+                            } else {
+                                answered(item, input, prompt, opened.route(), answer);
+                            }
+                        } finally {
+                            ended(prompt);
+                        }
+                    }));
+        } catch (LlmException failure) {
+            tryFailed(item, failure);
+            ended(null);
+        } catch (RuntimeException failure) {
+            LOG.log(Level.WARNING, "Batch item " + item.requestId() + " failed", failure);
+            store.failed(item, "internal_error", "The item could not be run: " + failure.getClass().getSimpleName());
+            ended(null);
+        }
+    }
+
+    /** One worker free again; a seed service's throwaway session deleted; the next item claimed at once. */
+    private void ended(ChatPrompt prompt) {
+        running.decrementAndGet();
+        if (prompt != null) {
+            Model model = catalog.current().find(prompt.model());
+            if (model != null && model.servedBy(Deployment.Kind.SEED)) {
+                try {
+                    llm.deleteSession(prompt.sessionId(), prompt.requestId());
+                } catch (LlmException gone) {
+                    // the service forgets idle sessions itself
+                }
+            }
+        }
+        claim();
+    }
+
+    private void answered(Claimed item, ItemInput input, ChatPrompt prompt, String route, Gathered.Answer answer) {
+        int promptTokens = answer.usage() != null ? answer.usage().promptTokens()
+                : (int) pricing.promptTokens(item.model(), prompt.texts());
+        // the server's count, at most the limit (a server that ignored it was cut off there); without one, the deltas
+        int completionTokens = answer.usage() != null ? Math.min(answer.usage().completionTokens(), input.maxTokens())
+                : answer.deltas();
+        long credits = Math.min(item.maxCredits(), pricing.cost(item.model(), promptTokens, completionTokens));
+        JsonArrayBuilder tools = JSON.createArrayBuilder();
+        answer.toolCalls().forEach(tools::add);
+        String output = JSON.createObjectBuilder().add("content", answer.content()).add("tool_call_deltas", tools)
+                .add("finish_reason", answer.finishReason()).add("prompt_tokens", promptTokens)
+                .add("completion_tokens", completionTokens).add("created", System.currentTimeMillis() / 1000)
+                .build().toString();
+        HistoryCipher.Sealed sealed = cipher.seal(item.context("out"), output);
+        store.answered(item, new Answered(sealed.keyId(), sealed.bytes(), promptTokens, completionTokens, credits, route));
+    }
+
+    /** A try that failed: again later (a busy server costs no try), or the item fails with the reason. */
+    private void tryFailed(Claimed item, LlmException failure) {
+        if (failure instanceof LlmBusy) {
+            store.retry(item, null, null, Duration.ofMillis(Math.min(1000, pollMs * 2)), false);
+        } else if (item.attempt() >= maxAttempts) {
+            store.failed(item, failure.code(), failure.getMessage());
+        } else {
+            long backoff = retryBaseMs << Math.min(item.attempt() - 1, 10);
+            if (failure.retryAfter() != null) {
+                backoff = Math.max(backoff, failure.retryAfter().toMillis());
+            }
+            store.retry(item, failure.code(), failure.getMessage(), Duration.ofMillis(backoff), true);
+        }
+    }
+}
