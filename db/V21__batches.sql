@@ -73,6 +73,8 @@ CREATE TABLE batch_item (
     prompt_tokens     INTEGER,
     completion_tokens INTEGER,
     request_id   VARCHAR(64),
+    -- the worker whose try answered it (which server did the work)
+    answered_by  VARCHAR(64),
     finished_at  TIMESTAMPTZ,
     PRIMARY KEY (batch_id, idx),
     UNIQUE (batch_id, custom_id)

@@ -72,7 +72,7 @@ public class BatchStore {
                 .setParameter(8, held).setParameter(9, items.size())
                 .setParameter(10, ask.metadata() == null ? null : ask.metadata().toString(), String.class)
                 .setParameter(11, ask.webhookUrl(), String.class).setParameter(12, ask.inputFileId(), String.class)
-                .setParameter(13, ask.completionWindow()).setParameter(14, now).setParameter(15, expiresAt)
+                .setParameter(13, ask.completionWindow() == null ? "24h" : ask.completionWindow()).setParameter(14, now).setParameter(15, expiresAt)
                 .executeUpdate();
         OffsetDateTime queued = now.atOffset(ZoneOffset.UTC);
         em.unwrap(Session.class).doWork(connection -> {
@@ -147,7 +147,8 @@ public class BatchStore {
         lockBatch(item.batchId());
         int updated = em.createNativeQuery("""
                         update batch_item set status = 'done', key_id = ?1, output = ?2, credits = ?3, prompt_tokens = ?4,
-                               completion_tokens = ?5, finished_at = ?6, leased_by = null, leased_until = null,
+                               completion_tokens = ?5, finished_at = ?6, answered_by = leased_by, leased_by = null,
+                               leased_until = null,
                                error_code = null, error = null
                         where batch_id = ?7 and idx = ?8 and status = 'running' and attempts = ?9""")
                 .setParameter(1, answer.keyId()).setParameter(2, answer.output()).setParameter(3, answer.credits())

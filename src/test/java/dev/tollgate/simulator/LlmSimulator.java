@@ -18,6 +18,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * A stand-in for the private LLM service (docs/llm-service-api.md), served over real HTTP.
@@ -30,6 +31,9 @@ public final class LlmSimulator implements AutoCloseable {
     static final JsonProvider JSON = JsonProvider.provider();
 
     /** What the simulator saw of one call, for tests to assert on. */
+    /** How often each flaky query was asked ({@code [[sim flaky=N]]}). */
+    private final Map<String, AtomicInteger> flakyCalls = new ConcurrentHashMap<>();
+
     public record SeenRequest(String method, String path, String requestId, String sessionId) {
     }
 
@@ -260,7 +264,7 @@ public final class LlmSimulator implements AutoCloseable {
         }
         String model = body.getString("model");
         SimScript script = SimScript.parse(query).capped(body.getInt("max_tokens", Integer.MAX_VALUE));
-        if (script.fault() == SimScript.Fault.HTTP500) {
+        if (script.fault() == SimScript.Fault.HTTP500 || flakyNow(script, query)) {
             json(ex, 500, openAiError(null, "simulated crash", "server_error"));
             return;
         }
@@ -281,6 +285,12 @@ public final class LlmSimulator implements AutoCloseable {
             stream.callingTool(body.getJsonArray("tools").getJsonObject(0).getJsonObject("function").getString("name"));
         }
         stream.start();
+    }
+
+    /** True for the first {@code flaky} requests asking exactly this query. */
+    private boolean flakyNow(SimScript script, String query) {
+        return script.flaky() > 0 && flakyCalls.computeIfAbsent(query, q -> new AtomicInteger())
+                .incrementAndGet() <= script.flaky();
     }
 
     private static JsonObject openAiError(String code, String message, String type) {
@@ -321,6 +331,10 @@ public final class LlmSimulator implements AutoCloseable {
                        String requestId, int tokenBudget, UsageSink billing) throws IOException {
         SimScript script = SimScript.parse(query).capped(tokenBudget);
         Session session = sessions.get(sessionId);
+        if (flakyNow(script, query)) {
+            json(ex, 500, error("internal", "simulated flaky failure"));
+            return;
+        }
         switch (script.fault()) {
             case HTTP500 -> {
                 json(ex, 500, error("internal", "simulated crash"));

@@ -10,10 +10,11 @@ import java.util.regex.Pattern;
  * directive inside the query, e.g. {@code [[sim tokens=5 delay_ms=20 fault=http500]]}, so the
  * control travels through Tollgate unchanged, like any other prompt text. {@code no_usage}: an
  * OpenAI-wire answer without its usage chunk, as some servers send; {@code ignore_limit}: an answer
- * longer than the request's max_tokens, as from a server that ignores it.
+ * longer than the request's max_tokens, as from a server that ignores it; {@code flaky=N}: the
+ * first N requests with this exact query fail with a 500, later ones are answered.
  */
 record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconnectAfter, boolean noResults,
-                 boolean noUsage, boolean ignoreLimit) {
+                 boolean noUsage, boolean ignoreLimit, int flaky) {
 
     enum Fault { NONE, HTTP500, HTTP429, STALL, DISCONNECT, UNKNOWN_SESSION }
 
@@ -42,12 +43,13 @@ record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconn
                 disconnectAfter,
                 opts.containsKey("no_results"),
                 opts.containsKey("no_usage"),
-                opts.containsKey("ignore_limit"));
+                opts.containsKey("ignore_limit"),
+                Integer.parseInt(opts.getOrDefault("flaky", "0")));
     }
 
     /** The same script producing at most {@code max} tokens (a direct token's budget). */
     SimScript capped(int max) {
         return ignoreLimit ? this
-                : new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults, noUsage, false);
+                : new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults, noUsage, false, flaky);
     }
 }

@@ -1,0 +1,78 @@
+package dev.tollgate.batch;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tollgate.testing.Api;
+import dev.tollgate.testing.Client;
+import dev.tollgate.testing.UsesSimulator;
+import jakarta.json.JsonObject;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The native batch front: a batch held, answered by the workers, its results and credits. */
+@ExtendWith(UsesSimulator.class)
+class BatchesIT {
+
+    @Test
+    void aBatchIsHeldAnsweredAndSettledToItsItemsCosts() {
+        Client user = Client.freshUser();
+        String tag = UUID.randomUUID().toString();
+        HttpResponse<String> created = user.post("/api/v1/batches", Map.of("model", "sim-batch", "items", List.of(
+                Map.of("custom_id", "a", "query", "[[sim tokens=3]] first " + tag, "max_tokens", 20),
+                Map.of("custom_id", "b", "query", "[[sim tokens=5]] second " + tag, "max_tokens", 20))));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
+        JsonObject batch = Api.parse(created.body());
+        String id = batch.getString("id");
+        long held = batch.getJsonObject("credits").getJsonNumber("held").longValue();
+        assertThat(held).isPositive();
+        assertThat(user.reservations("OPEN")).hasSize(1);
+        long whileHeld = user.balance();
+
+        JsonObject done = await().atMost(Duration.ofSeconds(60)).until(() -> user.read("/api/v1/batches/" + id),
+                b -> "completed".equals(b.getString("status")));
+        JsonObject credits = done.getJsonObject("credits");
+        long captured = credits.getJsonNumber("captured").longValue();
+        assertThat(done.getJsonObject("counts").getInt("completed")).isEqualTo(2);
+        assertThat(captured).isPositive().isLessThanOrEqualTo(held);
+        assertThat(credits.getJsonNumber("released").longValue()).isEqualTo(held - captured);
+        assertThat(user.balance()).isEqualTo(whileHeld + held - captured);
+
+        String results = user.get("/api/v1/batches/" + id + "/results").body();
+        List<JsonObject> lines = results.lines().map(Api::parse).toList();
+        assertThat(lines).extracting(l -> l.getString("custom_id")).containsExactly("a", "b");
+        assertThat(lines).allSatisfy(l -> assertThat(l.getString("content")).isNotBlank());
+        assertThat(lines.stream().mapToLong(l -> l.getJsonNumber("credits").longValue()).sum()).isEqualTo(captured);
+        JsonObject check = user.colleague("billing_admin").read("/api/v1/admin/credits/check?company_id=" + user.company());
+        assertThat(check.getBoolean("consistent")).isTrue();
+    }
+
+    @Test
+    void aBadItemIsRefusedNamingItAndNothingIsHeld() {
+        Client user = Client.freshUser();
+        HttpResponse<String> refused = user.post("/api/v1/batches", Map.of("model", "sim-batch", "items", List.of(
+                Map.of("custom_id", "a", "query", "fine"), Map.of("custom_id", "a", "query", "again"))));
+        assertThat(refused.statusCode()).isEqualTo(400);
+        assertThat(refused.body()).contains("items[1]").contains("request_id");
+        assertThat(user.reservations(null)).isEmpty();
+    }
+
+    @Test
+    void aBatchWhoseWorstCaseTheBalanceCannotHoldIs402WithWhatItNeeds() {
+        Client user = Client.freshUser();
+        List<Map<String, Object>> items = new java.util.ArrayList<>();
+        for (int i = 0; i < 100; i++) {
+            items.add(Map.of("custom_id", "i" + i, "query", "long", "max_tokens", 8192));
+        }
+        HttpResponse<String> refused = user.post("/api/v1/batches", Map.of("model", "sim-batch", "items", items));
+        assertThat(refused.statusCode()).as(refused.body()).isEqualTo(402);
+        JsonObject problem = Api.parse(refused.body());
+        assertThat(problem.getJsonNumber("required").longValue()).isGreaterThan(problem.getJsonNumber("balance").longValue());
+        assertThat(user.reservations(null)).isEmpty();
+    }
+}
