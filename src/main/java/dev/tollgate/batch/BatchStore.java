@@ -129,11 +129,24 @@ public class BatchStore {
         return claimed;
     }
 
-    /** The leases of the items this worker is running, extended: it is alive. */
+    /** The leases of these tries, still running here, extended: this server is alive. */
     @Transactional
-    void renew(String worker, long leaseMs) {
-        em.createNativeQuery("update batch_item set leased_until = ?1 where leased_by = ?2 and status = 'running'")
-                .setParameter(1, clock.instant().plusMillis(leaseMs)).setParameter(2, worker).executeUpdate();
+    void renew(String worker, List<Claimed> tries, long leaseMs) {
+        OffsetDateTime until = clock.instant().plusMillis(leaseMs).atOffset(ZoneOffset.UTC);
+        em.unwrap(Session.class).doWork(connection -> {
+            try (PreparedStatement renew = connection.prepareStatement("""
+                    update batch_item i set leased_until = ?
+                    from unnest(?::uuid[], ?::int[], ?::int[]) as t(batch_id, idx, attempt)
+                    where i.batch_id = t.batch_id and i.idx = t.idx and i.attempts = t.attempt
+                      and i.status = 'running' and i.leased_by = ?""")) {
+                renew.setObject(1, until);
+                renew.setArray(2, connection.createArrayOf("uuid", tries.stream().map(Claimed::batchId).toArray()));
+                renew.setArray(3, connection.createArrayOf("int4", tries.stream().map(Claimed::idx).toArray()));
+                renew.setArray(4, connection.createArrayOf("int4", tries.stream().map(Claimed::attempt).toArray()));
+                renew.setString(5, worker);
+                renew.executeUpdate();
+            }
+        });
     }
 
     /**
@@ -273,10 +286,6 @@ public class BatchStore {
         for (Object[] batch : due) {
             UUID id = (UUID) batch[0];
             boolean expired = Boolean.TRUE.equals(batch[2]);
-            String left = expired ? "expired" : "cancelled";
-            em.createNativeQuery("update batch_item set status = ?1, finished_at = ?2, leased_by = null, "
-                            + "leased_until = null where batch_id = ?3 and status in ('queued', 'running')")
-                    .setParameter(1, left).setParameter(2, now).setParameter(3, id).executeUpdate();
             Object[] counts = (Object[]) em.createNativeQuery("select completed, failed from batch where id = ?1")
                     .setParameter(1, id).getSingleResult();
             end(id, expired ? "expired" : "cancelling".equals(batch[1]) ? "cancelled"
@@ -286,10 +295,16 @@ public class BatchStore {
     }
 
     /**
-     * The batch's end: the rest of its hold released, its status and times set, the end told, a
-     * webhook delivery queued when it has a URL, and audited.
+     * The batch's end: what is left of its items cancelled or expired, the rest of its hold
+     * released, its status and times set, the end told, a webhook delivery queued when it has a
+     * URL, and audited.
      */
     private void end(UUID batchId, String status, Instant now) {
+        // what has not finished ends with the batch: a try still out (its server stalled) writes nothing then
+        em.createNativeQuery("update batch_item set status = ?1, finished_at = ?2, leased_by = null, "
+                        + "leased_until = null where batch_id = ?3 and status in ('queued', 'running')")
+                .setParameter(1, "expired".equals(status) ? "expired" : "cancelled").setParameter(2, now)
+                .setParameter(3, batchId).executeUpdate();
         Object[] batch = (Object[]) em.createNativeQuery("select hold_id, company_id, user_id, request_id, webhook_url, "
                         + "captured from batch where id = ?1")
                 .setParameter(1, batchId).getSingleResult();
@@ -305,7 +320,7 @@ public class BatchStore {
                             insert into webhook_delivery (batch_id, event_id, url, body, status, next_at, created_at)
                             select id, ?1, webhook_url,
                                    jsonb_build_object('id', ?1, 'type', 'batch.' || status, 'created_at',
-                                       extract(epoch from ?2)::bigint,
+                                       ?4,
                                        'data', jsonb_build_object('id', id, 'status', status, 'model', model,
                                            'request_counts', jsonb_build_object('total', total, 'completed', completed,
                                                                                 'failed', failed),
@@ -314,7 +329,8 @@ public class BatchStore {
                                            'metadata', metadata)),
                                    'pending', ?2, ?2
                             from batch where id = ?3""")
-                    .setParameter(1, eventId).setParameter(2, now).setParameter(3, batchId).executeUpdate();
+                    .setParameter(1, eventId).setParameter(2, now).setParameter(3, batchId)
+                    .setParameter(4, now.getEpochSecond()).executeUpdate();
         }
         audit.fire(AuditEntry.of("batch.end", AuditEntry.Who.of((String) batch[1], (String) batch[2]), (String) batch[3],
                 null, status).withCredits(((Number) batch[5]).longValue()).withTarget("batch:" + batchId));

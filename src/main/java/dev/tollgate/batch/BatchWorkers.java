@@ -13,18 +13,24 @@ import dev.tollgate.llm.LlmService;
 import dev.tollgate.llm.LlmTimeout;
 import dev.tollgate.platform.Periodic;
 import dev.tollgate.session.HistoryCipher;
+import jakarta.annotation.PreDestroy;
 import jakarta.annotation.Resource;
-import jakarta.enterprise.concurrent.ManagedExecutorService;
+import jakarta.enterprise.concurrent.ManagedThreadFactory;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.Initialized;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import java.time.Duration;
+import java.util.List;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -35,7 +41,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
  * {@code llm} port as chat within the batches' share of each deployment. A failed try goes back
  * to the queue with a growing delay; after {@code max-attempts} the item fails with its reason.
  * While an item runs, its lease is renewed on every poll; a server that dies stops renewing, and
- * any other server takes the item over once the lease has run out.
+ * any other server takes the item over once the lease has run out. So does a try whose end could
+ * not be written (the database away): it is no longer renewed once it has ended here.
  */
 @ApplicationScoped
 public class BatchWorkers {
@@ -60,8 +67,9 @@ public class BatchWorkers {
     @Inject
     Periodic periodic;
 
+    /** Threads of their own: a try waits on one for its first token, and must not take the server's shared pool. */
     @Resource
-    ManagedExecutorService executor;
+    ManagedThreadFactory threads;
 
     @Inject
     @ConfigProperty(name = "tollgate.batch.workers")
@@ -93,10 +101,12 @@ public class BatchWorkers {
 
     /** Who holds a lease: this server's run of the application. */
     private final String worker = "worker-" + UUID.randomUUID();
-    private final AtomicInteger running = new AtomicInteger();
+    private final Set<Claimed> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean claiming = new AtomicBoolean();
+    private ExecutorService executor;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
+        executor = Executors.newFixedThreadPool(Math.max(1, workers), threads);
         periodic.every(pollMs, "Working on batch items", this::poll);
         periodic.every(sweepMs, "Ending batches that are due", () -> {
             while (store.endDue() > 0) {
@@ -106,9 +116,16 @@ public class BatchWorkers {
         });
     }
 
+    @PreDestroy
+    void stop() {
+        if (executor != null) {
+            executor.shutdownNow();
+        }
+    }
+
     private void poll() {
-        if (running.get() > 0) {
-            store.renew(worker, leaseMs);
+        if (!running.isEmpty()) {
+            store.renew(worker, List.copyOf(running), leaseMs);
         }
         claim();
     }
@@ -119,10 +136,10 @@ public class BatchWorkers {
             return;
         }
         try {
-            int free = workers - running.get();
+            int free = workers - running.size();
             if (free > 0) {
                 for (Claimed item : store.claim(worker, free, leaseMs)) {
-                    running.incrementAndGet();
+                    running.add(item);
                     executor.execute(() -> run(item));
                 }
             }
@@ -143,28 +160,39 @@ public class BatchWorkers {
                         try {
                             if (failure != null) {
                                 opened.tokens().cancel();
-                                tryFailed(item, failure.getCause() instanceof LlmException known ? known
+                                Throwable cause = failure instanceof CompletionException && failure.getCause() != null
+                                        ? failure.getCause() : failure;
+                                tryFailed(item, cause instanceof LlmException known ? known
                                         : new LlmTimeout("The answer took longer than the item may", null));
                             } else {
                                 answered(item, input, prompt, opened.route(), answer);
                             }
+                        } catch (RuntimeException unwritten) {
+                            LOG.log(Level.WARNING, "Batch item " + item.requestId()
+                                    + " could not be written; it is tried again when its lease runs out", unwritten);
                         } finally {
-                            ended(prompt);
+                            ended(item, prompt);
                         }
                     }));
         } catch (LlmException failure) {
-            tryFailed(item, failure);
-            ended(null);
+            try {
+                tryFailed(item, failure);
+            } finally {
+                ended(item, null);
+            }
         } catch (RuntimeException failure) {
             LOG.log(Level.WARNING, "Batch item " + item.requestId() + " failed", failure);
-            store.failed(item, "internal_error", "The item could not be run: " + failure.getClass().getSimpleName());
-            ended(null);
+            try {
+                store.failed(item, "internal_error", "The item could not be run: " + failure.getClass().getSimpleName());
+            } finally {
+                ended(item, null);
+            }
         }
     }
 
     /** One worker free again; a seed service's throwaway session deleted; the next item claimed at once. */
-    private void ended(ChatPrompt prompt) {
-        running.decrementAndGet();
+    private void ended(Claimed item, ChatPrompt prompt) {
+        running.remove(item);
         if (prompt != null) {
             Model model = catalog.current().find(prompt.model());
             if (model != null && model.servedBy(Deployment.Kind.SEED)) {

@@ -41,6 +41,9 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class FilesResource {
 
+    /** What OpenAI's SDKs accept for a file's content. */
+    static final String BINARY = "application/binary";
+
     @Inject
     CurrentCaller caller;
 
@@ -104,7 +107,7 @@ public class FilesResource {
 
     @GET
     @Path("{id}/content")
-    @Produces({MediaType.APPLICATION_OCTET_STREAM, MediaType.APPLICATION_JSON})
+    @Produces({MediaType.APPLICATION_OCTET_STREAM, FilesResource.BINARY, MediaType.APPLICATION_JSON})
     public Response content(@PathParam("id") String id) {
         Batch batch = batchOf(id);
         if (batch == null) {

@@ -91,7 +91,17 @@ public final class Api {
                 .header("Content-Type", "application/json")
                 .header("Accept", "text/event-stream");
         headers.forEach(builder::header);
-        HttpRequest request = builder.POST(json(body)).build();
+        return read(builder.POST(json(body)).build());
+    }
+
+    /** GETs an event stream ({@code Last-Event-ID}, say, in the headers) and reads it to its end. */
+    public static Streamed events(String path, String token, Map<String, String> headers) {
+        HttpRequest.Builder builder = request(path, token).header("Accept", "text/event-stream");
+        headers.forEach(builder::header);
+        return read(builder.GET().build());
+    }
+
+    private static Streamed read(HttpRequest request) {
         try {
             HttpResponse<java.util.stream.Stream<String>> response = HTTP.send(request, HttpResponse.BodyHandlers.ofLines());
             List<SseEvent> events = new ArrayList<>();
