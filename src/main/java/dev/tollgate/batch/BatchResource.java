@@ -1,5 +1,6 @@
 package dev.tollgate.batch;
 
+import static dev.tollgate.platform.JsonFields.string;
 import static dev.tollgate.platform.JsonFormat.JSON;
 
 import dev.tollgate.auth.CurrentCaller;
@@ -12,7 +13,6 @@ import jakarta.inject.Inject;
 import jakarta.json.JsonArray;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonObjectBuilder;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -182,16 +182,5 @@ public class BatchResource {
                 output == null ? null : output.getInt("prompt_tokens"),
                 output == null ? null : output.getInt("completion_tokens"), result.credits(), result.errorCode(),
                 result.error()) + "\r\n";
-    }
-
-    private static String string(JsonObject body, String field) {
-        JsonValue value = body.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonString text)) {
-            throw ProblemException.invalidField(field, "must be a string");
-        }
-        return text.getString();
     }
 }

@@ -119,10 +119,10 @@ public class Batches {
         long held = 0;
         for (int i = 0; i < ask.items().size(); i++) {
             ItemInput item = ask.items().get(i);
-            int maxTokens = item.maxTokens() != null ? item.maxTokens()
-                    : entry != null && entry.defaultMaxTokens() != null ? entry.defaultMaxTokens() : defaultMaxTokens;
+            int maxTokens = entry != null ? entry.maxTokens(item.maxTokens(), defaultMaxTokens)
+                    : item.maxTokens() != null ? item.maxTokens() : defaultMaxTokens;
             long promptTokens = pricing.promptTokens(model, item.texts());
-            if (entry != null && entry.maxContextTokens() != null && promptTokens + maxTokens > entry.maxContextTokens()) {
+            if (entry != null && !entry.fits(promptTokens, maxTokens)) {
                 throw ProblemException.invalidField("items[" + i + "].max_tokens", "with the prompt exceeds the model's "
                         + "context of " + entry.maxContextTokens() + " tokens");
             }

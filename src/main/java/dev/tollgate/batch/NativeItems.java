@@ -1,5 +1,6 @@
 package dev.tollgate.batch;
 
+import static dev.tollgate.platform.JsonFields.object;
 import static dev.tollgate.platform.JsonFormat.JSON;
 
 import dev.tollgate.llm.Message;
@@ -9,8 +10,6 @@ import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -59,19 +58,6 @@ final class NativeItems {
     }
 
     /** One line of JSONL as an object, or a 400 naming the line. */
-    static JsonObject object(String line, String at) {
-        try {
-            JsonValue value = JSON.createReader(new StringReader(line)).readValue();
-            if (value instanceof JsonObject object) {
-                return object;
-            }
-        } catch (JsonParsingException e) {
-            throw ProblemException.invalidField(at, "is not valid JSON: " + e.getMessage());
-        } catch (jakarta.json.JsonException e) {
-            throw ProblemException.invalidField(at, "is not valid JSON");
-        }
-        throw ProblemException.invalidField(at, "must be a JSON object");
-    }
 
     /** The item, its custom_id not seen before in the batch. */
     static ItemInput unique(ItemInput item, Map<String, Integer> seen, String at) {

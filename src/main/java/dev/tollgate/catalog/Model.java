@@ -14,4 +14,14 @@ public record Model(String name, Prices prices, List<Deployment> deployments, In
     public boolean servedBy(Deployment.Kind kind) {
         return deployments.stream().anyMatch(deployment -> deployment.kind() == kind);
     }
+
+    /** An answer's limit: as asked, else this model's default, else the server's ({@code fallback}). */
+    public int maxTokens(Integer asked, int fallback) {
+        return asked != null ? asked : defaultMaxTokens != null ? defaultMaxTokens : fallback;
+    }
+
+    /** Whether a prompt and its answer's limit fit the model's context (always, when the catalog sets none). */
+    public boolean fits(long promptTokens, int maxTokens) {
+        return maxContextTokens == null || promptTokens + maxTokens <= maxContextTokens;
+    }
 }

@@ -1,15 +1,12 @@
 package dev.tollgate.openai;
 
-import static dev.tollgate.platform.JsonFormat.JSON;
+import static dev.tollgate.platform.JsonFields.object;
 
 import dev.tollgate.batch.ItemInput;
 import dev.tollgate.platform.ProblemException;
 import dev.tollgate.turn.Ask;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonString;
-import jakarta.json.JsonValue;
-import jakarta.json.stream.JsonParsingException;
-import java.io.StringReader;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -74,19 +71,5 @@ record BatchLines(String model, List<ItemInput> items) {
             throw ProblemException.invalidField("file", "holds no requests");
         }
         return new BatchLines(model, items);
-    }
-
-    private static JsonObject object(String line, String at) {
-        try {
-            JsonValue value = JSON.createReader(new StringReader(line)).readValue();
-            if (value instanceof JsonObject object) {
-                return object;
-            }
-        } catch (JsonParsingException e) {
-            throw ProblemException.invalidField(at, "is not valid JSON: " + e.getMessage());
-        } catch (jakarta.json.JsonException e) {
-            throw ProblemException.invalidField(at, "is not valid JSON");
-        }
-        throw ProblemException.invalidField(at, "must be a JSON object");
     }
 }

@@ -1,5 +1,6 @@
 package dev.tollgate.openai;
 
+import static dev.tollgate.platform.JsonFields.string;
 import static dev.tollgate.platform.JsonFormat.JSON;
 
 import dev.tollgate.auth.CurrentCaller;
@@ -15,7 +16,6 @@ import jakarta.enterprise.context.RequestScoped;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import jakarta.json.JsonObject;
-import jakarta.json.JsonString;
 import jakarta.json.JsonValue;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
@@ -111,16 +111,5 @@ public class BatchesResource {
             throw new ProblemException(ProblemType.NOT_FOUND, "No batch " + id + ".");
         }
         return batchId;
-    }
-
-    private static String string(JsonObject body, String field) {
-        JsonValue value = body.get(field);
-        if (value == null || value == JsonValue.NULL) {
-            return null;
-        }
-        if (!(value instanceof JsonString text)) {
-            throw ProblemException.invalidField(field, "must be a string");
-        }
-        return text.getString();
     }
 }

@@ -164,7 +164,7 @@ public class ChatTurns {
             throw ProblemException.invalidField(openAiOnly, "is not supported by model '" + entry.name()
                     + "': its servers (the seed's service) take no tools or response formats");
         }
-        if (entry.maxContextTokens() != null && promptTokens + prompt.maxTokens() > entry.maxContextTokens()) {
+        if (!entry.fits(promptTokens, prompt.maxTokens())) {
             throw ProblemException.invalidField("max_tokens", "with the prompt exceeds the model's context of "
                     + entry.maxContextTokens() + " tokens");
         }
@@ -172,10 +172,10 @@ public class ChatTurns {
 
     /** The answer's limit: as asked, else the model's default, else the server's. */
     private int maxTokens(Ask ask, Model entry) {
-        if (ask.maxTokens() != null) {
-            return ask.maxTokens();
+        if (entry == null) {
+            return ask.maxTokens() != null ? ask.maxTokens() : defaultMaxTokens;
         }
-        return entry != null && entry.defaultMaxTokens() != null ? entry.defaultMaxTokens() : defaultMaxTokens;
+        return entry.maxTokens(ask.maxTokens(), defaultMaxTokens);
     }
 
     /** Who asks, captured on the request thread: the settlement runs after the request has gone. */

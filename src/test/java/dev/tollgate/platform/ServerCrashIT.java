@@ -84,6 +84,7 @@ class ServerCrashIT {
                 return null;
             });
         }
+        await().atMost(Duration.ofSeconds(60)).until(() -> finished.size() >= 20);
         batchOwner = Client.freshUser();
         List<Map<String, Object>> items = new ArrayList<>();
         for (int i = 0; i < ITEMS; i++) {
@@ -94,7 +95,7 @@ class ServerCrashIT {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(202);
         batchId = Api.parse(created.body()).getString("id");
         // both servers have answered items and there is work left for the second one's takeover
-        await().atMost(Duration.ofSeconds(60)).until(() -> finished.size() >= 20 && workers().size() == 2);
+        await().atMost(Duration.ofSeconds(60)).until(() -> workers().size() >= 2);
         assertThat(Db.rows("select 1 from batch_item where batch_id = ?::uuid and status = 'queued'", batchId).size())
                 .as("items still queued when the server is killed").isGreaterThan(ITEMS / 4);
 
@@ -109,7 +110,7 @@ class ServerCrashIT {
         deniedSent.addAll(denied);
     }
 
-    /** The workers that have answered items of the batch. */
+    /** The workers that have answered items of the batch (every test server runs some). */
     private static List<Object> workers() {
         return Db.rows("select distinct answered_by from batch_item where batch_id = ?::uuid and answered_by is not null",
                 batchId).stream().map(r -> r.get("answered_by")).toList();
@@ -159,7 +160,7 @@ class ServerCrashIT {
             }
         }
         assertThat(takenOver).as("items the dead server held, taken over").isPositive();
-        assertThat(workers()).hasSize(2);
+        assertThat(workers()).hasSizeGreaterThanOrEqualTo(2);
         long credits = items.stream().mapToLong(i -> ((Number) i.get("credits")).longValue()).sum();
         assertThat(ended.getJsonObject("credits").getJsonNumber("captured").longValue()).isEqualTo(credits);
         JsonObject check = batchOwner.colleague("billing_admin")
