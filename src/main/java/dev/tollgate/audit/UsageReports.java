@@ -68,8 +68,8 @@ public class UsageReports {
             + "percentile_cont(0.5) within group (order by ttft_ms), "
             + "percentile_cont(0.95) within group (order by ttft_ms)";
 
-    /** Chat answers are what the report counts. */
-    private static final String CHAT_ACTIONS = "action in ('chat.stream', 'chat.answer', 'chat.completions')";
+    /** Answers are what the report counts: chat turns of either front and batch items. */
+    private static final String ANSWERS = "action in ('chat.stream', 'chat.answer', 'chat.completions', 'batch.item')";
 
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
@@ -92,7 +92,7 @@ public class UsageReports {
             List<Object> values = new ArrayList<>();
             String sql = "day".equals(groupBy) ? perDay(filter, values)
                     : "select " + grouping.label() + " as grp, " + MEASURES + " from audit_event where "
-                    + filter.where(values) + " and " + CHAT_ACTIONS
+                    + filter.where(values) + " and " + ANSWERS
                     + " group by " + grouping.columns() + " order by " + grouping.columns();
             List<UsageRow> report = new ArrayList<>();
             try (PreparedStatement select = AuditQueries.prepare(connection, sql, values);
@@ -116,7 +116,7 @@ public class UsageReports {
         return "select " + GROUPS.get("day").label() + " as grp, m.* from generate_series("
                 + "date_trunc('day', ?::timestamptz at time zone 'UTC'), ?::timestamptz at time zone 'UTC', "
                 + "interval '1 day') as day, lateral (select " + MEASURES + " from audit_event where "
-                + filter.where(values) + " and " + CHAT_ACTIONS + " and occurred_at >= day at time zone 'UTC' "
+                + filter.where(values) + " and " + ANSWERS + " and occurred_at >= day at time zone 'UTC' "
                 + "and occurred_at < (day + interval '1 day') at time zone 'UTC') m where m.requests > 0";
     }
 

@@ -8,6 +8,7 @@ import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
+import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
@@ -18,12 +19,14 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The audit log's partitions as the server keeps them (every second on the test server): a row of
  * any time is stored, rows without a month of their own move into one, and months older than
  * the retention are dropped whole without breaking a company's chain. Dates are relative to now.
  */
+@ExtendWith(UsesSimulator.class)
 class AuditPartitionsIT {
 
     private static final int RETENTION_MONTHS = Integer.getInteger("tollgate.audit.retention.months");

@@ -8,6 +8,7 @@ import dev.tollgate.testing.Client;
 import dev.tollgate.testing.Db;
 import dev.tollgate.testing.DevJwt;
 import dev.tollgate.testing.TestEnv;
+import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
 import java.net.http.HttpResponse;
@@ -25,12 +26,14 @@ import java.util.UUID;
 import java.util.function.Function;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The usage report against events written straight into PostgreSQL, whose numbers this test works out
  * itself: counts, sums and percentiles (PostgreSQL's percentile_cont: linear between the two nearest
  * ranks) per user, day, model and session, with the range's edges cutting through days.
  */
+@ExtendWith(UsesSimulator.class)
 class UsageReportIT {
 
     /** What the report reads of one event. */

@@ -130,6 +130,26 @@ class BatchProgressIT {
     }
 
     @Test
+    void batchItemsLeaveChatItsShareOfADeployment() {
+        Client user = Client.freshUser();
+        String tag = UUID.randomUUID().toString();
+        // two streams at most on this deployment, per server: batch items may hold one of them
+        String id = create(user, Map.of("model", "sim-shared",
+                "items", items(30, "[[sim tokens=2 ttft_ms=1500]] sharing " + tag, 10))).getString("id");
+        await().pollInterval(Batching.POLL).atMost(Duration.ofSeconds(30)).until(() -> Db.rows(
+                "select 1 from batch_item where batch_id = ?::uuid and status = 'done'", id).size() >= 1);
+
+        for (int i = 0; i < 3; i++) {
+            Api.Streamed chat = user.stream(Map.of("model", "sim-shared", "query", "[[sim tokens=2]] meanwhile " + i));
+            assertThat(chat.status()).isEqualTo(200);
+            assertThat(chat.named("error")).as(chat.body()).isEmpty();
+        }
+        assertThat(user.read("/api/v1/batches/" + id).getString("status")).isEqualTo("in_progress");
+        user.post("/api/v1/batches/" + id + "/cancel", Map.of());
+        awaitEnd(user, id);
+    }
+
+    @Test
     void theEventStreamResumesAfterTheLastEventItsClientSaw() throws Exception {
         Client user = Client.freshUser();
         String tag = UUID.randomUUID().toString();

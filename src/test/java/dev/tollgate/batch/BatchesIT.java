@@ -9,6 +9,7 @@ import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -34,7 +35,7 @@ class BatchesIT {
         assertThat(user.reservations("OPEN")).hasSize(1);
         long whileHeld = user.balance();
 
-        JsonObject done = await().atMost(Duration.ofSeconds(60)).until(() -> user.read("/api/v1/batches/" + id),
+        JsonObject done = await().pollInterval(Batching.POLL).atMost(Duration.ofSeconds(60)).until(() -> user.read("/api/v1/batches/" + id),
                 b -> "completed".equals(b.getString("status")));
         JsonObject credits = done.getJsonObject("credits");
         long captured = credits.getJsonNumber("captured").longValue();
@@ -50,6 +51,16 @@ class BatchesIT {
         assertThat(lines.stream().mapToLong(l -> l.getJsonNumber("credits").longValue()).sum()).isEqualTo(captured);
         JsonObject check = user.colleague("billing_admin").read("/api/v1/admin/credits/check?company_id=" + user.company());
         assertThat(check.getBoolean("consistent")).isTrue();
+        // the items are usage as chat turns are: in the company's report, with their tokens and credits
+        String range = "&from=" + Instant.now().minus(Duration.ofHours(1)) + "&to=" + Instant.now().plus(Duration.ofHours(1));
+        await().pollInterval(Batching.POLL).atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(user
+                .colleague("auditor").read("/api/v1/audit/reports/usage?group_by=model" + range).getJsonArray("groups")
+                .getValuesAs(JsonObject.class)).singleElement().satisfies(group -> {
+                    assertThat(group.getString("group")).isEqualTo("sim-batch");
+                    assertThat(group.getJsonNumber("requests").longValue()).isEqualTo(2);
+                    assertThat(group.getJsonNumber("completion_tokens").longValue()).isEqualTo(3 + 5);
+                    assertThat(group.getJsonNumber("credits").longValue()).isEqualTo(captured);
+                }));
     }
 
     @Test
