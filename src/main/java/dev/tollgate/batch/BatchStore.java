@@ -17,6 +17,8 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.hibernate.Session;
@@ -149,38 +151,61 @@ public class BatchStore {
         });
     }
 
+    /** An item's try answered, to be written. */
+    record Done(Claimed item, Answered answer) {
+    }
+
+    /** An item's end as its batch's event tells it. */
+    private record Told(String customId, String status, long credits) {
+    }
+
     /**
-     * The item answered, if this try still holds it: its output stored, its cost captured from
-     * the hold, counted and told. False when the try had lost its lease to another server (then
-     * nothing is written, and nothing billed).
+     * Answers written in one transaction, each batch locked once (in order of its id, so two
+     * servers writing answers of the same batches never wait for each other in a circle): every
+     * try that still holds its item has its output stored, its cost captured from the hold, and
+     * is counted and told. A try whose lease was taken over writes nothing and is billed nothing.
      */
     @Transactional
-    boolean answered(Claimed item, Answered answer) {
+    void answered(List<Done> answers) {
         Instant now = clock.instant();
-        lockBatch(item.batchId());
-        int updated = em.createNativeQuery("""
-                        update batch_item set status = 'done', key_id = ?1, output = ?2, credits = ?3, prompt_tokens = ?4,
-                               completion_tokens = ?5, finished_at = ?6, answered_by = leased_by, leased_by = null,
-                               leased_until = null,
-                               error_code = null, error = null
-                        where batch_id = ?7 and idx = ?8 and status = 'running' and attempts = ?9""")
-                .setParameter(1, answer.keyId()).setParameter(2, answer.output()).setParameter(3, answer.credits())
-                .setParameter(4, answer.promptTokens()).setParameter(5, answer.completionTokens()).setParameter(6, now)
-                .setParameter(7, item.batchId()).setParameter(8, item.idx()).setParameter(9, item.attempt())
-                .executeUpdate();
-        if (updated == 0) {
-            return false;
+        Map<UUID, List<Done>> byBatch = new TreeMap<>();
+        for (Done done : answers) {
+            byBatch.computeIfAbsent(done.item().batchId(), b -> new ArrayList<>()).add(done);
         }
-        long captured = ((Number) em.createNativeQuery("select tollgate_capture_part(?1, ?2, ?3, ?4, ?5)")
-                .setParameter(1, item.holdId()).setParameter(2, Integer.toString(item.idx()))
-                .setParameter(3, item.requestId()).setParameter(4, answer.credits()).setParameter(5, now)
-                .getSingleResult()).longValue();
-        counted(item, "done", 1, 0, captured, now);
-        audit.fire(AuditEntry.of("batch.item", AuditEntry.Who.of(item.companyId(), item.userId()), item.requestId(),
-                        null, "ok")
-                .withUsage(item.model(), answer.promptTokens(), answer.completionTokens(), captured)
-                .withTarget("batch:" + item.batchId() + " " + answer.route()));
-        return true;
+        for (Map.Entry<UUID, List<Done>> batch : byBatch.entrySet()) {
+            lockBatch(batch.getKey());
+            List<Told> told = new ArrayList<>();
+            for (Done done : batch.getValue()) {
+                Claimed item = done.item();
+                Answered answer = done.answer();
+                int updated = em.createNativeQuery("""
+                                update batch_item set status = 'done', key_id = ?1, output = ?2, credits = ?3,
+                                       prompt_tokens = ?4, completion_tokens = ?5, finished_at = ?6,
+                                       answered_by = leased_by, leased_by = null, leased_until = null,
+                                       error_code = null, error = null
+                                where batch_id = ?7 and idx = ?8 and status = 'running' and attempts = ?9""")
+                        .setParameter(1, answer.keyId()).setParameter(2, answer.output())
+                        .setParameter(3, answer.credits()).setParameter(4, answer.promptTokens())
+                        .setParameter(5, answer.completionTokens()).setParameter(6, now)
+                        .setParameter(7, item.batchId()).setParameter(8, item.idx()).setParameter(9, item.attempt())
+                        .executeUpdate();
+                if (updated == 0) {
+                    continue;
+                }
+                long captured = ((Number) em.createNativeQuery("select tollgate_capture_part(?1, ?2, ?3, ?4, ?5)")
+                        .setParameter(1, item.holdId()).setParameter(2, Integer.toString(item.idx()))
+                        .setParameter(3, item.requestId()).setParameter(4, answer.credits()).setParameter(5, now)
+                        .getSingleResult()).longValue();
+                told.add(new Told(item.customId(), "done", captured));
+                audit.fire(AuditEntry.of("batch.item", AuditEntry.Who.of(item.companyId(), item.userId()),
+                                item.requestId(), null, "ok")
+                        .withUsage(item.model(), answer.promptTokens(), answer.completionTokens(), captured)
+                        .withTarget("batch:" + item.batchId() + " " + answer.route()));
+            }
+            if (!told.isEmpty()) {
+                counted(batch.getKey(), told, now);
+            }
+        }
     }
 
     /** The item failed for good: its reason kept for the error file, nothing billed. */
@@ -197,7 +222,7 @@ public class BatchStore {
                 .setParameter(4, item.batchId()).setParameter(5, item.idx()).setParameter(6, item.attempt())
                 .executeUpdate();
         if (updated == 1) {
-            counted(item, "failed", 0, 1, 0, now);
+            counted(item.batchId(), List.of(new Told(item.customId(), "failed", 0)), now);
             audit.fire(AuditEntry.of("batch.item", AuditEntry.Who.of(item.companyId(), item.userId()),
                     item.requestId(), null, code).withUsage(item.model(), null, null, 0L)
                     .withTarget("batch:" + item.batchId()));
@@ -221,21 +246,35 @@ public class BatchStore {
                 .executeUpdate();
     }
 
-    /** Counts the item, tells it, and ends the batch when it was the last one. */
-    private void counted(Claimed item, String status, int done, int failed, long captured, Instant now) {
+    /** Counts the items, tells each, and ends the batch when they were the last ones. */
+    private void counted(UUID batchId, List<Told> told, Instant now) {
+        int done = (int) told.stream().filter(t -> "done".equals(t.status())).count();
+        int failed = told.size() - done;
+        long captured = told.stream().mapToLong(Told::credits).sum();
         Object[] batch = (Object[]) em.createNativeQuery("""
                         update batch set completed = completed + ?1, failed = failed + ?2, captured = captured + ?3
                         where id = ?4 returning completed, failed, total, status""")
-                .setParameter(1, done).setParameter(2, failed).setParameter(3, captured).setParameter(4, item.batchId())
+                .setParameter(1, done).setParameter(2, failed).setParameter(3, captured).setParameter(4, batchId)
                 .getSingleResult();
         int completed = ((Number) batch[0]).intValue();
         int failedCount = ((Number) batch[1]).intValue();
         int total = ((Number) batch[2]).intValue();
-        event(item.batchId(), "item", JSON.createObjectBuilder()
-                .add("custom_id", item.customId()).add("status", status).add("credits", captured)
-                .add("completed", completed).add("failed", failedCount).add("total", total).build().toString(), now);
-        if (completed + failedCount == total || ("cancelling".equals(batch[3]) && !running(item.batchId()))) {
-            end(item.batchId(), "cancelling".equals(batch[3]) ? "cancelled"
+        // each event shows the counts as they stood after its item
+        int completedThen = completed - done;
+        int failedThen = failedCount - failed;
+        for (Told item : told) {
+            if ("done".equals(item.status())) {
+                completedThen++;
+            } else {
+                failedThen++;
+            }
+            event(batchId, "item", JSON.createObjectBuilder()
+                    .add("custom_id", item.customId()).add("status", item.status()).add("credits", item.credits())
+                    .add("completed", completedThen).add("failed", failedThen).add("total", total).build().toString(),
+                    now);
+        }
+        if (completed + failedCount == total || ("cancelling".equals(batch[3]) && !running(batchId))) {
+            end(batchId, "cancelling".equals(batch[3]) ? "cancelled"
                     : completed == 0 ? "failed" : "completed", now);
         }
     }

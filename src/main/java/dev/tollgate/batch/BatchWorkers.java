@@ -22,11 +22,14 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.json.JsonArrayBuilder;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +51,11 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class BatchWorkers {
 
     private static final Logger LOG = Logger.getLogger(BatchWorkers.class.getName());
+    private static final int WRITE_GROUP = 200;
+
+    /** An answer to write, and the prompt whose upstream session (on a seed service) goes once it is written. */
+    private record Written(BatchStore.Done done, ChatPrompt prompt) {
+    }
 
     @Inject
     BatchStore store;
@@ -103,6 +111,9 @@ public class BatchWorkers {
     private final String worker = "worker-" + UUID.randomUUID();
     private final Set<Claimed> running = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean claiming = new AtomicBoolean();
+    /** Answers gathered, waiting to be written; their items stay running (and leased) until then. */
+    private final Queue<Written> toWrite = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean writing = new AtomicBoolean();
     private ExecutorService executor;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
@@ -165,14 +176,16 @@ public class BatchWorkers {
                                 tryFailed(item, cause instanceof LlmException known ? known
                                         : new LlmTimeout("The answer took longer than the item may", null));
                             } else {
-                                answered(item, input, prompt, opened.route(), answer);
+                                toWrite.add(new Written(new BatchStore.Done(item, answered(item, input, prompt,
+                                        opened.route(), answer)), prompt));
+                                write();
+                                return; // ended once written
                             }
                         } catch (RuntimeException unwritten) {
                             LOG.log(Level.WARNING, "Batch item " + item.requestId()
                                     + " could not be written; it is tried again when its lease runs out", unwritten);
-                        } finally {
-                            ended(item, prompt);
                         }
+                        ended(item, prompt);
                     }));
         } catch (LlmException failure) {
             try {
@@ -206,7 +219,31 @@ public class BatchWorkers {
         claim();
     }
 
-    private void answered(Claimed item, ItemInput input, ChatPrompt prompt, String route, Gathered.Answer answer) {
+    /**
+     * Writes the answers waiting, in groups: one transaction for as many as came in while the last
+     * one was written, so the batch's row and its hold are locked once per group, not per item.
+     */
+    private void write() {
+        while (!toWrite.isEmpty() && writing.compareAndSet(false, true)) {
+            List<Written> group = new ArrayList<>();
+            try {
+                for (Written next; group.size() < WRITE_GROUP && (next = toWrite.poll()) != null; ) {
+                    group.add(next);
+                }
+                if (!group.isEmpty()) {
+                    store.answered(group.stream().map(Written::done).toList());
+                }
+            } catch (RuntimeException unwritten) {
+                LOG.log(Level.WARNING, group.size() + " batch answers could not be written; their items are tried "
+                        + "again when their leases run out", unwritten);
+            } finally {
+                writing.set(false);
+                group.forEach(written -> ended(written.done().item(), written.prompt()));
+            }
+        }
+    }
+
+    private Answered answered(Claimed item, ItemInput input, ChatPrompt prompt, String route, Gathered.Answer answer) {
         int promptTokens = answer.usage() != null ? answer.usage().promptTokens()
                 : (int) pricing.promptTokens(item.model(), prompt.texts());
         // the server's count, at most the limit (a server that ignored it was cut off there); without one, the deltas
@@ -220,7 +257,7 @@ public class BatchWorkers {
                 .add("completion_tokens", completionTokens).add("created", System.currentTimeMillis() / 1000)
                 .build().toString();
         HistoryCipher.Sealed sealed = cipher.seal(item.context("out"), output);
-        store.answered(item, new Answered(sealed.keyId(), sealed.bytes(), promptTokens, completionTokens, credits, route));
+        return new Answered(sealed.keyId(), sealed.bytes(), promptTokens, completionTokens, credits, route);
     }
 
     /** A try that failed: again later (a busy server costs no try), or the item fails with the reason. */
