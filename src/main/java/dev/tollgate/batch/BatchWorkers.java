@@ -34,6 +34,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -110,6 +111,8 @@ public class BatchWorkers {
     /** Who holds a lease: this server's run of the application. */
     private final String worker = "worker-" + UUID.randomUUID();
     private final Set<Claimed> running = ConcurrentHashMap.newKeySet();
+    /** Workers busy with an upstream call; an answer waiting to be written frees its worker. */
+    private final AtomicInteger calling = new AtomicInteger();
     private final AtomicBoolean claiming = new AtomicBoolean();
     /** Answers gathered, waiting to be written; their items stay running (and leased) until then. */
     private final Queue<Written> toWrite = new ConcurrentLinkedQueue<>();
@@ -147,10 +150,11 @@ public class BatchWorkers {
             return;
         }
         try {
-            int free = workers - running.size();
+            int free = toWrite.size() > WRITE_GROUP ? 0 : workers - calling.get();
             if (free > 0) {
                 for (Claimed item : store.claim(worker, free, leaseMs)) {
                     running.add(item);
+                    calling.incrementAndGet();
                     executor.execute(() -> run(item));
                 }
             }
@@ -178,6 +182,7 @@ public class BatchWorkers {
                             } else {
                                 toWrite.add(new Written(new BatchStore.Done(item, answered(item, input, prompt,
                                         opened.route(), answer)), prompt));
+                                freed();
                                 write();
                                 return; // ended once written
                             }
@@ -203,8 +208,21 @@ public class BatchWorkers {
         }
     }
 
-    /** One worker free again; a seed service's throwaway session deleted; the next item claimed at once. */
+    /** A try that ended without an answer to write: its worker free, its lease let go. */
     private void ended(Claimed item, ChatPrompt prompt) {
+        calling.decrementAndGet();
+        written(item, prompt);
+        claim();
+    }
+
+    /** A worker free again: the next item claimed at once. */
+    private void freed() {
+        calling.decrementAndGet();
+        claim();
+    }
+
+    /** The item's try is over here: its lease no longer renewed, a seed service's throwaway session deleted. */
+    private void written(Claimed item, ChatPrompt prompt) {
         running.remove(item);
         if (prompt != null) {
             Model model = catalog.current().find(prompt.model());
@@ -216,7 +234,6 @@ public class BatchWorkers {
                 }
             }
         }
-        claim();
     }
 
     /**
@@ -238,7 +255,8 @@ public class BatchWorkers {
                         + "again when their leases run out", unwritten);
             } finally {
                 writing.set(false);
-                group.forEach(written -> ended(written.done().item(), written.prompt()));
+                group.forEach(written -> written(written.done().item(), written.prompt()));
+                claim();
             }
         }
     }
