@@ -130,6 +130,7 @@ public class BatchResource {
     @Produces({JSONL, NDJSON, "text/csv", MediaType.APPLICATION_JSON})
     public Response results(@PathParam("id") UUID id, @HeaderParam("Accept") String accept) {
         Batch batch = batches.find(caller.get(), id);
+        BatchResults.kept(batch);
         boolean csv = accept != null && accept.contains("text/csv") && !accept.contains(JSONL);
         StreamingOutput body = out -> {
             if (csv) {

@@ -37,12 +37,17 @@ public class BatchResults {
                          String errorCode, String error, Long credits) {
     }
 
-    /** Writes a line per item the filter keeps, in order. 410 when the batch's items are purged. */
-    public void write(Batch batch, Predicate<Result> keep, LineWriter lines, OutputStream out) {
+    /** 410 when the batch's inputs and outputs are gone after their retention: checked before a stream begins. */
+    public static void kept(Batch batch) {
         if (batch.purgedAt() != null) {
             throw new ProblemException(ProblemType.BATCH_PURGED, "The batch's inputs and outputs were deleted at "
                     + batch.purgedAt() + ", after their retention.");
         }
+    }
+
+    /** Writes a line per item the filter keeps, in order. 410 when the batch's items are purged. */
+    public void write(Batch batch, Predicate<Result> keep, LineWriter lines, OutputStream out) {
+        kept(batch);
         try {
             int after = -1;
             List<BatchStore.Finished> page;

@@ -32,6 +32,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -118,10 +119,19 @@ public class BatchWorkers {
     private final Queue<Written> toWrite = new ConcurrentLinkedQueue<>();
     private final AtomicBoolean writing = new AtomicBoolean();
     private ExecutorService executor;
+    private ScheduledExecutorService renewals;
 
     void start(@Observes @Initialized(ApplicationScoped.class) Object ignored) {
         executor = Executors.newFixedThreadPool(Math.max(1, workers), threads);
-        periodic.every(pollMs, "Working on batch items", this::poll);
+        // the leases' renewal on a thread of its own too: a busy server must not lose its items to another
+        renewals = Executors.newSingleThreadScheduledExecutor(threads);
+        renewals.scheduleWithFixedDelay(() -> {
+            try {
+                poll();
+            } catch (RuntimeException e) {
+                LOG.log(Level.WARNING, "Working on batch items failed; the next poll tries again", e);
+            }
+        }, pollMs, pollMs, TimeUnit.MILLISECONDS);
         periodic.every(sweepMs, "Ending batches that are due", () -> {
             while (store.endDue() > 0) {
                 // another page of due batches
@@ -132,6 +142,9 @@ public class BatchWorkers {
 
     @PreDestroy
     void stop() {
+        if (renewals != null) {
+            renewals.shutdownNow();
+        }
         if (executor != null) {
             executor.shutdownNow();
         }

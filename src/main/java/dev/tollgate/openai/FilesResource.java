@@ -114,6 +114,7 @@ public class FilesResource {
             String content = files.content(caller.get(), id);
             return Response.ok(content, MediaType.APPLICATION_OCTET_STREAM).build();
         }
+        BatchResults.kept(batch);
         boolean output = id.startsWith(BatchObjects.OUTPUT);
         StreamingOutput body = out -> results.write(batch, keep(output), lines(batch, output), out);
         return Response.ok(body, MediaType.APPLICATION_OCTET_STREAM).build();

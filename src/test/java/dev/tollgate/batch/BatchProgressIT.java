@@ -38,7 +38,7 @@ class BatchProgressIT {
         Client user = Client.freshUser();
         String tag = UUID.randomUUID().toString();
         JsonObject batch = create(user, Map.of("model", "sim-batch",
-                "items", items(60, "[[sim tokens=2 ttft_ms=400]] slow " + tag, 10)));
+                "items", items(150, "[[sim tokens=2 ttft_ms=800]] slow " + tag, 10)));
         String id = batch.getString("id");
         long held = batch.getJsonObject("credits").getJsonNumber("held").longValue();
         long before = user.balance();
@@ -52,20 +52,29 @@ class BatchProgressIT {
 
         assertThat(ended.getString("status")).isEqualTo("cancelled");
         JsonObject counts = ended.getJsonObject("counts");
-        assertThat(counts.getInt("completed")).isBetween(3, 59);
-        assertThat(counts.getInt("completed") + counts.getInt("unfinished")).isEqualTo(60);
+        assertThat(counts.getInt("completed")).isBetween(3, 149);
+        assertThat(counts.getInt("completed") + counts.getInt("unfinished")).isEqualTo(150);
         List<JsonObject> lines = results(user, id);
         settledExactly(user, ended, lines);
         assertThat(user.balance()).isEqualTo(before + ended.getJsonObject("credits").getJsonNumber("released").longValue());
         assertThat(ended.getJsonObject("credits").getJsonNumber("held").longValue()).isEqualTo(held);
-        // the items cancelled before they started never reached the LLM service
+        // the items cancelled before they started never reached the LLM service; no cancelled item is billed
+        int neverStarted = 0;
         for (int i = 0; i < lines.size(); i++) {
             JsonObject line = lines.get(i);
             if ("cancelled".equals(line.getString("status"))) {
                 assertThat(line.getJsonObject("error").getString("code")).isEqualTo("batch_cancelled");
-                assertThat(calls(id, i)).as("calls of cancelled item " + i).isEmpty();
+                assertThat(Db.rows("select 1 from ledger_entry where idempotency_key = ?", "capture:" + id + ":" + i))
+                        .as("capture of cancelled item " + i).isEmpty();
+                int attempts = ((Number) Db.rows("select attempts from batch_item where batch_id = ?::uuid and idx = ?",
+                        id, i).get(0).get("attempts")).intValue();
+                if (attempts == 0) {
+                    neverStarted++;
+                    assertThat(calls(id, i)).as("calls of cancelled item " + i).isEmpty();
+                }
             }
         }
+        assertThat(neverStarted).isPositive();
         HttpResponse<String> again = user.post("/api/v1/batches/" + id + "/cancel", Map.of());
         assertThat(again.statusCode()).isEqualTo(200);
     }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.tollgate.testing.Api;
 import dev.tollgate.testing.Client;
+import dev.tollgate.testing.Db;
 import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
 import java.net.http.HttpResponse;
@@ -85,5 +86,63 @@ class BatchesIT {
         JsonObject problem = Api.parse(refused.body());
         assertThat(problem.getJsonNumber("required").longValue()).isGreaterThan(problem.getJsonNumber("balance").longValue());
         assertThat(user.reservations(null)).isEmpty();
+    }
+
+    @Test
+    void promptTextIsKeptSealedAndGoesAfterItsRetention() {
+        Client user = Client.freshUser();
+        String secret = "confidential-" + UUID.randomUUID();
+        HttpResponse<String> created = user.post("/api/v1/batches", Map.of("model", "sim-batch", "items", List.of(
+                Map.of("custom_id", "a", "query", "[[sim tokens=2]] " + secret, "max_tokens", 10))));
+        String id = Api.parse(created.body()).getString("id");
+        await().pollInterval(Batching.POLL).atMost(Duration.ofSeconds(60)).until(() -> user.read("/api/v1/batches/" + id),
+                b -> "completed".equals(b.getString("status")));
+        assertThat(Db.rowsContaining(secret)).as("rows holding the prompt in clear").isZero();
+
+        // as if its retention had passed: the sweep deletes the items, the batch's row and credits stay
+        Db.execute("update batch set purge_after = now() - interval '1 second' where id = ?::uuid", id);
+        await().pollInterval(Batching.POLL).atMost(Duration.ofSeconds(30)).until(() ->
+                Db.rows("select 1 from batch_item where batch_id = ?::uuid", id).isEmpty());
+        HttpResponse<String> gone = user.get("/api/v1/batches/" + id + "/results");
+        assertThat(gone.statusCode()).as(gone.body()).isEqualTo(410);
+        assertThat(gone.body()).contains("request_id");
+        assertThat(user.read("/api/v1/batches/" + id).getJsonObject("counts").getInt("completed")).isEqualTo(1);
+    }
+
+    @Test
+    void limitsAndModelsAreCheckedBeforeAnythingIsHeld() {
+        Client user = Client.freshUser();
+        // the test servers take at most 200 items per batch
+        HttpResponse<String> tooMany = user.post("/api/v1/batches", Map.of("model", "sim-batch",
+                "items", Batching.items(201, "q", 10)));
+        assertThat(tooMany.statusCode()).isEqualTo(400);
+        assertThat(tooMany.body()).contains("items").contains("200");
+        HttpResponse<String> unpriced = user.post("/api/v1/batches", Map.of("model", "no-such-model",
+                "items", Batching.items(1, "q", 10)));
+        assertThat(unpriced.statusCode()).isEqualTo(422);
+        HttpResponse<String> window = user.post("/api/v1/batches", Map.of("model", "sim-batch", "completion_window", "48h",
+                "items", Batching.items(1, "q", 10)));
+        assertThat(window.statusCode()).isEqualTo(400);
+        assertThat(window.body()).contains("completion_window");
+        HttpResponse<String> badTokens = user.post("/api/v1/batches", Map.of("model", "sim-batch",
+                "items", List.of(Map.of("custom_id", "a", "query", "q", "max_tokens", 0))));
+        assertThat(badTokens.statusCode()).isEqualTo(400);
+        assertThat(badTokens.body()).contains("items[0].max_tokens");
+        assertThat(user.reservations(null)).isEmpty();
+    }
+
+    @Test
+    void aUserSeesTheirOwnBatchesAndACompanyAdminTheCompanys() {
+        Client user = Client.freshUser();
+        Client colleague = user.colleague("user");
+        String id = Api.parse(user.post("/api/v1/batches", Map.of("model", "sim-batch",
+                "items", Batching.items(1, "[[sim tokens=2]] mine", 10))).body()).getString("id");
+
+        assertThat(user.get("/api/v1/batches").body()).contains(id);
+        assertThat(colleague.get("/api/v1/batches").body()).doesNotContain(id);
+        assertThat(colleague.get("/api/v1/batches/" + id).statusCode()).isEqualTo(404);
+        assertThat(colleague.post("/api/v1/batches/" + id + "/cancel", Map.of()).statusCode()).isEqualTo(404);
+        assertThat(user.colleague("company_admin").get("/api/v1/batches").body()).contains(id);
+        assertThat(Client.freshUser().colleague("company_admin").get("/api/v1/batches/" + id).statusCode()).isEqualTo(404);
     }
 }

@@ -129,7 +129,7 @@ class BatchSdkIT {
         Client user = Client.freshUser();
         OpenAIClient sdk = sdk(user);
         String tag = UUID.randomUUID().toString();
-        String jsonl = IntStream.range(0, 100).mapToObj(i -> line("slow-" + i, "[[sim tokens=2 ttft_ms=600]] slow " + i + " " + tag))
+        String jsonl = IntStream.range(0, 100).mapToObj(i -> line("slow-" + i, "[[sim tokens=2 ttft_ms=1000]] slow " + i + " " + tag))
                 .collect(Collectors.joining("\n"));
         Batch created = start(sdk, upload(sdk, jsonl).id());
 
