@@ -27,7 +27,7 @@ public class BatchEvents {
     ManagedScheduledExecutorService scheduler;
 
     @Inject
-    BatchStore store;
+    BatchProgress progress;
 
     @Inject
     @ConfigProperty(name = "tollgate.batch.events-poll-ms")
@@ -49,8 +49,8 @@ public class BatchEvents {
 
     /** Sends what is new; false once the batch has ended and its last event is sent. */
     private boolean relay(UUID batchId, AtomicLong last, SseEventSink sink, Sse sse) {
-        List<BatchStore.Logged> events = store.events(batchId, last.get(), 200);
-        for (BatchStore.Logged event : events) {
+        List<BatchProgress.Logged> events = progress.events(batchId, last.get(), 200);
+        for (BatchProgress.Logged event : events) {
             sink.send(sse.newEventBuilder().id(Long.toString(event.seq())).name(event.type())
                     .mediaType(MediaType.APPLICATION_JSON_TYPE).data(String.class, event.data()).build())
                     .toCompletableFuture().join();
@@ -59,7 +59,7 @@ public class BatchEvents {
                 return false;
             }
         }
-        return !events.isEmpty() || !store.ended(batchId);
+        return !events.isEmpty() || !progress.ended(batchId);
     }
 
     private static void stop(AtomicReference<ScheduledFuture<?>> task, SseEventSink sink) {

@@ -86,7 +86,7 @@ public class BatchResults {
 
     private Result result(UUID batchId, BatchStore.Finished item) {
         JsonObject output = item.output() == null ? null : JSON.createReader(new StringReader(
-                cipher.open("batch:" + batchId + "#" + item.idx() + ":out", item.keyId(), item.output()))).readObject();
+                cipher.open(Claimed.context(batchId, item.idx(), "out"), item.keyId(), item.output()))).readObject();
         return new Result(item.idx(), item.customId(), item.status(), item.requestId(), output, item.errorCode(),
                 item.error(), item.credits());
     }

@@ -63,6 +63,9 @@ public class BatchWorkers {
     BatchStore store;
 
     @Inject
+    BatchProgress progress;
+
+    @Inject
     LlmService llm;
 
     @Inject
@@ -133,10 +136,10 @@ public class BatchWorkers {
             }
         }, pollMs, pollMs, TimeUnit.MILLISECONDS);
         periodic.every(sweepMs, "Ending batches that are due", () -> {
-            while (store.endDue() > 0) {
+            while (progress.endDue() > 0) {
                 // another page of due batches
             }
-            store.purgeDue();
+            progress.purgeDue();
         });
     }
 

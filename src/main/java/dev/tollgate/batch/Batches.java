@@ -68,6 +68,9 @@ public class Batches {
     BatchStore store;
 
     @Inject
+    BatchProgress progress;
+
+    @Inject
     Event<AuditEntry> audit;
 
     @Inject
@@ -95,10 +98,7 @@ public class Batches {
      */
     @Transactional
     public Batch create(Caller caller, BatchAsk ask, String requestId) {
-        if (!cipher.configured()) {
-            throw new ProblemException(ProblemType.HISTORY_KEYS_NOT_CONFIGURED,
-                    "TOLLGATE_HISTORY_KEYS is not set on this server, so it cannot keep batch inputs.");
-        }
+        cipher.requireConfigured();
         if (ask.items().isEmpty()) {
             throw ProblemException.invalidField("items", "must hold at least one item");
         }
@@ -129,7 +129,7 @@ public class Batches {
             long most = pricing.cost(model, promptTokens, maxTokens);
             held += most;
             ItemInput sealedAs = new ItemInput(item.customId(), item.query(), item.messages(), maxTokens, item.passOn());
-            HistoryCipher.Sealed sealed = cipher.seal("batch:" + id + "#" + i + ":in", sealedAs.json());
+            HistoryCipher.Sealed sealed = cipher.seal(Claimed.context(id, i, "in"), sealedAs.json());
             items.add(new BatchStore.NewItem(i, item.customId(), most, sealed.keyId(), sealed.bytes()));
         }
 
@@ -190,7 +190,7 @@ public class Batches {
     @Transactional
     public Batch cancel(Caller caller, UUID id) {
         Batch batch = find(caller, id);
-        if (!store.cancel(batch.id())) {
+        if (!progress.cancel(batch.id())) {
             throw new ProblemException(ProblemType.BATCH_ENDED, "The batch has ended (" + batch.status()
                     + "); there is nothing to cancel.");
         }

@@ -12,6 +12,11 @@ record Claimed(UUID batchId, int idx, String customId, int attempt, String reque
 
     /** What the sealed input and output of this item are bound to. */
     String context(String part) {
+        return context(batchId, idx, part);
+    }
+
+    /** What the sealed {@code part} ({@code in} or {@code out}) of item {@code idx} is bound to. */
+    static String context(UUID batchId, int idx, String part) {
         return "batch:" + batchId + "#" + idx + ":" + part;
     }
 }

@@ -88,11 +88,16 @@ public class HistoryCipher {
         return open(context.getBytes(StandardCharsets.UTF_8), keyId, sealed);
     }
 
-    private Sealed seal(byte[] context, String text) {
+    /** 503 when this server has no key: it cannot keep conversations or batch inputs then. */
+    public void requireConfigured() {
         if (!configured()) {
             throw new ProblemException(ProblemType.HISTORY_KEYS_NOT_CONFIGURED,
-                    "TOLLGATE_HISTORY_KEYS is not set on this server, so it cannot keep conversations.");
+                    "TOLLGATE_HISTORY_KEYS is not set on this server, so it cannot keep conversations or batch inputs.");
         }
+    }
+
+    private Sealed seal(byte[] context, String text) {
+        requireConfigured();
         Map.Entry<String, SecretKey> current = keys.entrySet().iterator().next();
         byte[] nonce = new byte[NONCE];
         random.nextBytes(nonce);
