@@ -22,9 +22,11 @@ import java.util.regex.Pattern;
 
 /**
  * Streaming-chat load client (JDK only; run with `java bench/ChatLoad.java`). For each concurrency
- * level it runs the same streams through Tollgate and straight to the LLM simulator, and reports
- * time to first token, total time, tokens/s and errors, plus Tollgate's thread count and heap at
- * peak (sampled from its /metrics endpoint).
+ * level it runs the same streams through Tollgate, through nginx in front of the simulator (when
+ * TOLLGATE_BENCH_NGINX_URL is set) and straight to the simulator, and reports time to first token,
+ * total time, tokens/s and errors, and for each proxy its CPU per answer, threads and resident
+ * memory at peak (from /proc, given TOLLGATE_BENCH_LIBERTY_PID and TOLLGATE_BENCH_NGINX_PID;
+ * Liberty's heap from its /metrics endpoint), then Tollgate against nginx as ratios.
  *
  * Usage: java bench/ChatLoad.java TOLLGATE_URL SIM_URL TOKENS_FILE LEVELS TOKENS DELAY_MS ROUNDS
  * (TOKENS_FILE: one JWT a line; client i streams as the user of line i.)
@@ -39,6 +41,15 @@ public class ChatLoad {
      * to sim-1 (seed) the same way; both without X-Session-Id, so each turn opens a session.
      */
     static final boolean OPENAI_UPSTREAM = "1".equals(System.getenv("TOLLGATE_BENCH_OPENAI_UPSTREAM"));
+
+    /** nginx in front of the simulator, the plain proxy Tollgate's costs are set against; null: none. */
+    static final String NGINX_URL = blankToNull(System.getenv("TOLLGATE_BENCH_NGINX_URL"));
+    static final Proc LIBERTY = Proc.of(System.getenv("TOLLGATE_BENCH_LIBERTY_PID"));
+    static final Proc NGINX = Proc.of(System.getenv("TOLLGATE_BENCH_NGINX_PID"));
+
+    static String blankToNull(String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
 
     record Result(long ttftNanos, long totalNanos, int tokens, boolean ok) {
     }
@@ -77,8 +88,8 @@ public class ChatLoad {
 
         System.out.printf(Locale.ROOT, "# %d tokens per answer, %d ms apart; %d rounds per client; clients started over %d ms%n",
                 tokens, delayMs, rounds, rampMs);
-        System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak heap MiB | Liberty CPU ms/request |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| C | path | requests | errors | TTFT p50 / p90 / p99 ms | total p50 / p90 / p99 ms | tokens/s | peak threads | peak RSS MiB | peak heap MiB | proxy CPU ms/answer |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|");
         int warmup = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_ROUNDS", "20"));
         int warmupMax = Integer.parseInt(System.getenv().getOrDefault("TOLLGATE_BENCH_WARMUP_MAX_ROUNDS", "600"));
         int warmupClients = Math.min(users.size(),
@@ -86,33 +97,43 @@ public class ChatLoad {
         if (warmup > 0) {
             warmUp(tollgate, users, warmupClients, tokens, query, warmup, warmupMax);
             runDirect(sim, warmupClients, query, Math.max(1, warmup / 2));
+            if (NGINX_URL != null) {
+                runDirect(NGINX_URL, warmupClients, query, Math.max(1, warmup / 2));
+            }
         }
         for (int c : levels) {
             beforeLevel();
             // A level of one client would otherwise be three samples: too few for a percentile.
             int asked = c == 1 ? Math.max(rounds, 20) : rounds;
             List<String[]> clients = clients(tollgate, users, c);
-            Sampler sampler = new Sampler(tollgate);
+            Sampler sampler = new Sampler(tollgate, LIBERTY);
             Stats via = run(tollgate, clients, tokens, query, asked, false);
-            long[] peak = sampler.stop(via.requests);
+            Peak peak = sampler.stop(via.requests);
             Stats openAi = null;
-            long[] openAiPeak = null;
+            Peak openAiPeak = null;
             if (OPENAI_FRONT) {
-                Sampler v1 = new Sampler(tollgate);
+                Sampler v1 = new Sampler(tollgate, LIBERTY);
                 openAi = run(tollgate, clients, tokens, query, asked, true);
                 openAiPeak = v1.stop(openAi.requests);
             }
             Stats seedNew = null;
             Stats openAiNew = null;
-            long[] seedNewPeak = null;
-            long[] openAiNewPeak = null;
+            Peak seedNewPeak = null;
+            Peak openAiNewPeak = null;
             if (OPENAI_UPSTREAM) {
-                Sampler seedSampler = new Sampler(tollgate);
+                Sampler seedSampler = new Sampler(tollgate, LIBERTY);
                 seedNew = runModel(tollgate, clients, tokens, query, asked, "sim-1");
                 seedNewPeak = seedSampler.stop(seedNew.requests);
-                Sampler openAiSampler = new Sampler(tollgate);
+                Sampler openAiSampler = new Sampler(tollgate, LIBERTY);
                 openAiNew = runModel(tollgate, clients, tokens, query, asked, "sim-oa");
                 openAiNewPeak = openAiSampler.stop(openAiNew.requests);
+            }
+            Stats nginx = null;
+            Peak nginxPeak = null;
+            if (NGINX_URL != null) {
+                Sampler proxy = new Sampler(null, NGINX);
+                nginx = runDirect(NGINX_URL, c, query, asked);
+                nginxPeak = proxy.stop(nginx.requests);
             }
             Stats direct = runDirect(sim, c, query, asked);
             if (seedNew != null) {
@@ -126,7 +147,16 @@ public class ChatLoad {
                         openAi.ttftP50 - direct.ttftP50, openAi.ttftP90 - direct.ttftP90, openAi.ttftP99 - direct.ttftP99,
                         openAi.totalP50 - direct.totalP50, openAi.totalP90 - direct.totalP90, openAi.totalP99 - direct.totalP99);
             }
+            if (nginx != null) {
+                print(c, "nginx", nginx, nginxPeak);
+            }
             print(c, "direct", direct, null);
+            if (nginx != null) {
+                against(c, "Tollgate", via, peak, nginx, nginxPeak, direct);
+                if (openAi != null) {
+                    against(c, "Tollgate /v1", openAi, openAiPeak, nginx, nginxPeak, direct);
+                }
+            }
             System.out.printf(Locale.ROOT, "| %d | added | | | %+.1f / %+.1f / %+.1f (×%.2f p50) | %+.1f / %+.1f / %+.1f | | | | |%n", c,
                     via.ttftP50 - direct.ttftP50, via.ttftP90 - direct.ttftP90, via.ttftP99 - direct.ttftP99,
                     direct.ttftP50 == 0 ? 0 : via.ttftP50 / direct.ttftP50,
@@ -203,9 +233,9 @@ public class ChatLoad {
         for (int done = 0; done < maxRounds; ) {
             int rounds = done < minRounds ? Math.min(step, minRounds - done) : step;
             List<String[]> prepared = clients(tollgate, users, clients);
-            Sampler sampler = new Sampler(tollgate);
+            Sampler sampler = new Sampler(tollgate, LIBERTY);
             Stats stats = run(tollgate, prepared, tokens, query, rounds, false);
-            long cpu = sampler.stop(stats.requests)[2];
+            long cpu = (long) (sampler.stop(stats.requests).cpuMs() * 1000);
             done += rounds;
             System.err.printf(Locale.ROOT, "warm-up: %d rounds of %d clients, Liberty CPU %.1f ms per answer%n",
                     done, clients, cpu / 1000.0);
@@ -217,11 +247,28 @@ public class ChatLoad {
         }
     }
 
-    static void print(int c, String path, Stats s, long[] peak) {
-        System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %s | %s | %s |%n",
+    static void print(int c, String path, Stats s, Peak peak) {
+        System.out.printf(Locale.ROOT, "| %d | %s | %d | %d | %.1f / %.1f / %.1f | %.1f / %.1f / %.1f | %.0f | %s | %s | %s | %s |%n",
                 c, path, s.requests, s.errors, s.ttftP50, s.ttftP90, s.ttftP99, s.totalP50, s.totalP90, s.totalP99,
-                s.tokensPerSecond, peak == null ? "" : String.valueOf(peak[0]), peak == null ? "" : String.valueOf(peak[1] / (1024 * 1024)),
-                peak == null ? "" : String.format(Locale.ROOT, "%.1f", peak[2] / 1000.0));
+                s.tokensPerSecond, peak == null ? "" : String.valueOf(peak.threads()), peak == null ? "" : mib(peak.rssBytes()),
+                peak == null ? "" : mib(peak.heapBytes()), peak == null ? "" : String.format(Locale.ROOT, "%.2f", peak.cpuMs()));
+    }
+
+    static String mib(long bytes) {
+        return bytes <= 0 ? "" : String.valueOf(bytes / (1024 * 1024));
+    }
+
+    /**
+     * A Tollgate path against nginx's in the same level: the issue's targets as ratios (CPU per
+     * answer, tokens/s against direct) and as time to first token added over nginx's.
+     */
+    static void against(int c, String path, Stats via, Peak viaPeak, Stats nginx, Peak nginxPeak, Stats direct) {
+        System.out.printf(Locale.ROOT, "| %d | %s over nginx | %d | %d | %+.1f / %+.1f / %+.1f | %+.1f / %+.1f / %+.1f | %.0f %% of direct | | | | ×%.1f |%n",
+                c, path, via.requests, via.errors + nginx.errors,
+                via.ttftP50 - nginx.ttftP50, via.ttftP90 - nginx.ttftP90, via.ttftP99 - nginx.ttftP99,
+                via.totalP50 - nginx.totalP50, via.totalP90 - nginx.totalP90, via.totalP99 - nginx.totalP99,
+                100 * via.tokensPerSecond / direct.tokensPerSecond,
+                nginxPeak.cpuMs() <= 0 ? Double.NaN : viaPeak.cpuMs() / nginxPeak.cpuMs());
     }
 
     /**
@@ -415,10 +462,68 @@ public class ChatLoad {
         return done;
     }
 
+    /** A sampled proxy's peaks over a run, and its CPU per answer. */
+    record Peak(long threads, long heapBytes, long rssBytes, double cpuMs) {
+    }
+
     /**
-     * Polls Tollgate's base metrics, once a second, for the peak thread count and heap while a level
-     * runs, and reads the server's CPU time before and after it: CPU per request is what bounds a
-     * level once the machine is busy.
+     * A process and its children (nginx's workers are its master's), read from /proc: CPU time,
+     * resident memory and threads. CPU is each thread's run time in nanoseconds (schedstat), exact
+     * for processes whose threads live through the run, as nginx's do; Liberty's, whose pool
+     * threads come and go, comes from its metrics. A missing or unreadable pid reads 0.
+     */
+    record Proc(long pid) {
+
+        static Proc of(String pid) {
+            return blankToNull(pid) == null ? null : new Proc(Long.parseLong(pid.trim()));
+        }
+
+        java.util.stream.Stream<Long> pids() {
+            return java.util.stream.Stream.concat(java.util.stream.Stream.of(pid),
+                    ProcessHandle.of(pid).stream().flatMap(ProcessHandle::descendants).map(ProcessHandle::pid));
+        }
+
+        double cpuSeconds() {
+            return pids().mapToLong(p -> {
+                try (var tasks = java.nio.file.Files.list(java.nio.file.Path.of("/proc/" + p + "/task"))) {
+                    return tasks.mapToLong(task -> {
+                        String schedstat = read(task.resolve("schedstat").toString());
+                        return schedstat.isEmpty() ? 0 : Long.parseLong(schedstat.split(" ")[0]);
+                    }).sum();
+                } catch (IOException | java.io.UncheckedIOException e) {
+                    return 0;
+                }
+            }).sum() / 1e9;
+        }
+
+        /** Resident bytes and threads, summed over the processes. */
+        long[] memory() {
+            long[] sum = new long[2];
+            pids().forEach(p -> {
+                for (String line : read("/proc/" + p + "/status").split("\n")) {
+                    if (line.startsWith("VmRSS:")) {
+                        sum[0] += 1024 * Long.parseLong(line.replaceAll("\\D", ""));
+                    } else if (line.startsWith("Threads:")) {
+                        sum[1] += Long.parseLong(line.replaceAll("\\D", ""));
+                    }
+                }
+            });
+            return sum;
+        }
+
+        private static String read(String file) {
+            try {
+                return java.nio.file.Files.readString(java.nio.file.Path.of(file));
+            } catch (IOException e) {
+                return "";
+            }
+        }
+    }
+
+    /**
+     * Samples a proxy once a second while a level runs: Liberty's heap and CPU (and, without a
+     * pid, its threads) from its base metrics, resident memory and threads from /proc, and nginx's
+     * CPU from /proc. CPU per answer is what bounds a level once the machine is busy.
      */
     static final class Sampler {
         private static final Pattern THREADS = Pattern.compile("(?m)^thread_count\\S*\\s+([0-9.E+]+)");
@@ -427,17 +532,30 @@ public class ChatLoad {
         private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         private final AtomicLong threads = new AtomicLong();
         private final AtomicLong heap = new AtomicLong();
-        private final HttpRequest request;
+        private final AtomicLong rss = new AtomicLong();
+        private final HttpRequest metrics;
+        private final Proc proc;
         private final double cpuAtStart;
 
-        Sampler(String tollgate) {
-            request = HttpRequest.newBuilder(URI.create(tollgate + "/metrics?scope=base")).build();
+        /** {@code tollgate}: null for a proxy without metrics; {@code proc}: null without a pid. */
+        Sampler(String tollgate, Proc proc) {
+            this.metrics = tollgate == null ? null : HttpRequest.newBuilder(URI.create(tollgate + "/metrics?scope=base")).build();
+            this.proc = proc;
             cpuAtStart = cpuSeconds();
             timer.scheduleAtFixedRate(() -> {
                 try {
-                    String text = HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body();
-                    threads.accumulateAndGet(value(THREADS, text), Math::max);
-                    heap.accumulateAndGet(value(HEAP, text), Math::max);
+                    if (proc != null) {
+                        long[] memory = proc.memory();
+                        rss.accumulateAndGet(memory[0], Math::max);
+                        threads.accumulateAndGet(memory[1], Math::max);
+                    }
+                    if (metrics != null) {
+                        String text = HTTP.send(metrics, HttpResponse.BodyHandlers.ofString()).body();
+                        if (proc == null) {
+                            threads.accumulateAndGet(value(THREADS, text), Math::max);
+                        }
+                        heap.accumulateAndGet(value(HEAP, text), Math::max);
+                    }
                 } catch (IOException | InterruptedException | RuntimeException e) {
                     // a missed sample is not a failed benchmark
                 }
@@ -450,19 +568,22 @@ public class ChatLoad {
         }
 
         private double cpuSeconds() {
+            if (metrics == null) {
+                return proc == null ? Double.NaN : proc.cpuSeconds();
+            }
             try {
-                Matcher m = CPU.matcher(HTTP.send(request, HttpResponse.BodyHandlers.ofString()).body());
+                Matcher m = CPU.matcher(HTTP.send(metrics, HttpResponse.BodyHandlers.ofString()).body());
                 return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
             } catch (IOException | InterruptedException e) {
                 return Double.NaN;
             }
         }
 
-        /** Peak threads, peak heap bytes and the server's CPU microseconds per request. */
-        long[] stop(int requests) {
+        /** The peaks, and the CPU milliseconds per request (-1: unknown). */
+        Peak stop(int requests) {
             timer.shutdownNow();
             double cpu = cpuSeconds() - cpuAtStart;
-            return new long[] {threads.get(), heap.get(), Double.isNaN(cpu) ? -1 : (long) (cpu * 1e6 / Math.max(1, requests))};
+            return new Peak(threads.get(), heap.get(), rss.get(), Double.isNaN(cpu) ? -1 : cpu * 1e3 / Math.max(1, requests));
         }
     }
 }
