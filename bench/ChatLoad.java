@@ -107,6 +107,7 @@ public class ChatLoad {
             int asked = c == 1 ? Math.max(rounds, 20) : rounds;
             List<String[]> clients = clients(tollgate, users, c);
             Sampler sampler = new Sampler(tollgate, LIBERTY);
+            during(c);
             Stats via = run(tollgate, clients, tokens, query, asked, false);
             Peak peak = sampler.stop(via.requests);
             Stats openAi = null;
@@ -202,6 +203,19 @@ public class ChatLoad {
                 requests, pct(direct, 50), pct(direct, 90), pct(direct, 99));
         System.out.printf(Locale.ROOT, "| 1 | floor added | | | %+.1f / %+.1f / %+.1f | | | | | |%n",
                 pct(via, 50) - pct(direct, 50), pct(via, 90) - pct(direct, 90), pct(via, 99) - pct(direct, 99));
+    }
+
+    /**
+     * Starts TOLLGATE_BENCH_DURING_LEVEL, if set, in the background as a level's Tollgate run
+     * begins, with LEVEL in its environment (bench/run profiles Liberty with it).
+     */
+    static void during(int level) throws IOException {
+        String command = System.getenv("TOLLGATE_BENCH_DURING_LEVEL");
+        if (command != null && !command.isBlank()) {
+            ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).inheritIO();
+            builder.environment().put("LEVEL", String.valueOf(level));
+            builder.start();
+        }
     }
 
     /**
