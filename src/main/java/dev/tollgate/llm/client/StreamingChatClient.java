@@ -20,6 +20,7 @@ import org.eclipse.jetty.client.HttpClient;
 import org.eclipse.jetty.client.Request;
 import org.eclipse.jetty.client.StringRequestContent;
 import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.io.ArrayByteBufferPool;
 import org.eclipse.jetty.util.thread.QueuedThreadPool;
 import org.eclipse.jetty.util.thread.ScheduledExecutorScheduler;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -71,6 +72,10 @@ public class StreamingChatClient {
         callbacks.setName("tollgate-llm");
         http = new HttpClient();
         http.setExecutor(callbacks);
+        // Jetty's default pool keeps as many buffers of a size as the executor has threads: with
+        // hundreds of streams reading at once, most reads got a new direct buffer (zeroed, and
+        // fresh pages). Unbounded buckets, within Jetty's memory heuristic, reuse them.
+        http.setByteBufferPool(new ArrayByteBufferPool(0, 2048, 65536, -1, 0, 0));
         timers = Executors.newSingleThreadScheduledExecutor(threads);
         http.setScheduler(new ScheduledExecutorScheduler(timers));
         http.setConnectTimeout(connectTimeout.toMillis());
