@@ -107,9 +107,12 @@ public class ChatLoad {
             int asked = c == 1 ? Math.max(rounds, 20) : rounds;
             List<String[]> clients = clients(tollgate, users, c);
             Sampler sampler = new Sampler(tollgate, LIBERTY);
-            during(c);
+            Process profiler = during(c);
             Stats via = run(tollgate, clients, tokens, query, asked, false);
             Peak peak = sampler.stop(via.requests);
+            if (profiler != null) {
+                profiler.waitFor();
+            }
             Stats openAi = null;
             Peak openAiPeak = null;
             if (OPENAI_FRONT) {
@@ -207,15 +210,17 @@ public class ChatLoad {
 
     /**
      * Starts TOLLGATE_BENCH_DURING_LEVEL, if set, in the background as a level's Tollgate run
-     * begins, with LEVEL in its environment (bench/run profiles Liberty with it).
+     * begins, with LEVEL in its environment (bench/run profiles Liberty with it); the level waits
+     * for it after its Tollgate run.
      */
-    static void during(int level) throws IOException {
+    static Process during(int level) throws IOException {
         String command = System.getenv("TOLLGATE_BENCH_DURING_LEVEL");
-        if (command != null && !command.isBlank()) {
-            ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).inheritIO();
-            builder.environment().put("LEVEL", String.valueOf(level));
-            builder.start();
+        if (command == null || command.isBlank()) {
+            return null;
         }
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", command).inheritIO();
+        builder.environment().put("LEVEL", String.valueOf(level));
+        return builder.start();
     }
 
     /**

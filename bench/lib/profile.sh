@@ -2,6 +2,7 @@
 # Started by bench/ChatLoad.java (TOLLGATE_BENCH_DURING_LEVEL) as a level's Tollgate run begins:
 # when LEVEL is the level asked for, samples Liberty's threads with perf for a while, then asks
 # the JVM for its compiled methods' symbols (Compiler.perfmap), so that Java frames have names.
+# bench/run reads the samples once the run is over, so that perf's own work is not measured.
 #
 #   bench/lib/profile.sh PID SECONDS LEVEL_WANTED OUT_DIR
 set -euo pipefail
@@ -12,6 +13,4 @@ mkdir -p "$out"
 sleep "${TOLLGATE_BENCH_PROFILE_DELAY_S:-3}"
 perf record -q -F 997 -g -p "$pid" -o "$out/perf-$LEVEL.data" -- sleep "$seconds" 2>"$out/perf-$LEVEL.log"
 jcmd "$pid" Compiler.perfmap >/dev/null
-perf script -i "$out/perf-$LEVEL.data" -F comm,tid,ip,sym --no-demangle 2>/dev/null >"$out/perf-$LEVEL.stacks" || true
-perf report -i "$out/perf-$LEVEL.data" --no-children --sort dso,symbol --stdio 2>/dev/null | head -300 >"$out/profile-$LEVEL.txt" || true
-echo "[profile] level $LEVEL: $out/profile-$LEVEL.txt, stacks in $out/perf-$LEVEL.stacks" >&2
+echo "[profile] level $LEVEL sampled: $out/perf-$LEVEL.data" >&2
