@@ -226,7 +226,7 @@ public class ChatLoad {
     /**
      * Runs TOLLGATE_BENCH_BEFORE_LEVEL, if set, before each level (bench/run vacuums the database
      * with it): where autovacuum is off, as in this machine's CI configuration, the dead rows of
-     * the warm-up's tens of thousands of turns would slow every level after it (docs/performance.md,
+     * the warm-up's tens of thousands of turns would slow every level after it (docs/performance-log.md,
      * session 8); production's autovacuum keeps up with them.
      */
     static void beforeLevel() throws IOException, InterruptedException {
@@ -242,7 +242,7 @@ public class ChatLoad {
      * Liberty's CPU per answer stops falling (two steps in a row within 5 % of the best so far), at most
      * {@code maxRounds}. A fixed count was not enough: after 20,000 streams the C2 compiler still
      * took 40 % of Liberty's CPU at C=200 and CPU per answer was twice its steady value
-     * (docs/performance.md, sessions 6 and 8). Many clients at once give the JIT its streams fastest.
+     * (docs/performance-log.md, sessions 6 and 8). Many clients at once give the JIT its streams fastest.
      */
     static void warmUp(String tollgate, List<String> users, int clients, int tokens, String query,
                        int minRounds, int maxRounds) throws Exception {

@@ -28,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * Token streams from the LLM service, read without parking a thread per stream, with Jetty's HTTP
  * client. It replaced the JDK HttpClient, which used more than twice the CPU per answer and took
- * twice as long to the first byte (docs/performance.md). The MicroProfile REST
+ * twice as long to the first byte (docs/performance-log.md). The MicroProfile REST
  * client's SSE support holds an executor thread per open stream (docs/architecture.md). HTTP/1.1,
  * without compression: tokens must not wait in a decoder's buffer.
  */
