@@ -1,13 +1,10 @@
 package dev.tollgate.audit;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import dev.tollgate.platform.Hashes;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 
 /**
@@ -44,15 +41,7 @@ public final class AuditChain {
         field(canonical, Long.toString(seq));
         fields.forEach(value -> field(canonical, value));
         field(canonical, previousHash);
-        return sha256(canonical.toString());
-    }
-
-    static String sha256(String text) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 unavailable", e);
-        }
+        return Hashes.sha256(canonical.toString());
     }
 
     private static void field(StringBuilder out, String value) {

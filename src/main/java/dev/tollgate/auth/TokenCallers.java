@@ -1,15 +1,16 @@
 package dev.tollgate.auth;
 
+import dev.tollgate.platform.Hashes;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
- * The callers of the tokens seen lately, by the token's text: a token's claims never change, and
- * reading a custom claim out of Liberty's token costs an exception each time. Only a token the
- * container has verified for the request at hand is looked up, so an entry never stands in for
- * verification (an expired token is refused before it is looked up).
+ * The callers of the tokens seen lately, by the token's SHA-256 (the bearer token itself is not
+ * kept): a token's claims never change, and reading a custom claim out of Liberty's token costs an
+ * exception each time. Only a token the container has verified for the request at hand is looked
+ * up, so an entry never stands in for verification (an expired token is refused before it is).
  */
 @ApplicationScoped
 public class TokenCallers {
@@ -21,7 +22,8 @@ public class TokenCallers {
 
     /** The caller of {@code token}, read by {@code read} the first time only. */
     public Caller of(String token, Supplier<Caller> read) {
-        Caller known = seen.get(token);
+        String key = Hashes.sha256(token);
+        Caller known = seen.get(key);
         if (known != null) {
             return known;
         }
@@ -29,7 +31,8 @@ public class TokenCallers {
         if (seen.size() >= MAX) {
             seen.clear();
         }
-        seen.put(token, caller);
+        seen.put(key, caller);
         return caller;
     }
+
 }
