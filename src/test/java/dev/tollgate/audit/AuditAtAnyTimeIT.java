@@ -6,11 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.auth.Policies;
+import dev.tollgate.auth.TokenCallers;
 import dev.tollgate.credits.Charge;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.credits.Hold;
 import dev.tollgate.credits.LedgerQueries;
 import dev.tollgate.platform.CurrentRequest;
+import dev.tollgate.platform.Hashes;
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.RequestIds;
@@ -54,7 +56,7 @@ class AuditAtAnyTimeIT {
                 .addClasses(AuditRecorder.class, AuditRows.class, AuditRows.Timed.class, AuditVerifier.class,
                         AuditVerifier.Verdict.class, AuditVerifier.Broken.class, AuditChain.class, AuditSealer.class)
                 .addClasses(MovableClock.class, JsonFormat.class, Periodic.class, CurrentRequest.class, RequestIds.class,
-                        CurrentCaller.class, Caller.class, Policies.class, Rows.class);
+                        CurrentCaller.class, TokenCallers.class, Hashes.class, Caller.class, Policies.class, Rows.class);
     }
 
     /** The application's clock, moved by the test (in place of the system clock of platform.Clocks). */

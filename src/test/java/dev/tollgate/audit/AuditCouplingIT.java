@@ -5,9 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.tollgate.auth.Caller;
 import dev.tollgate.auth.CurrentCaller;
 import dev.tollgate.auth.Policies;
+import dev.tollgate.auth.TokenCallers;
 import dev.tollgate.credits.CreditLedger;
 import dev.tollgate.platform.Clocks;
 import dev.tollgate.platform.CurrentRequest;
+import dev.tollgate.platform.Hashes;
 import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Periodic;
 import dev.tollgate.platform.RequestIds;
@@ -37,7 +39,7 @@ class AuditCouplingIT {
         return Archives.ledger("audit-coupling-it.war")
                 .addClasses(AuditRecorder.class, AuditRows.class, AuditRows.Timed.class)
                 .addClasses(Clocks.class, JsonFormat.class, Periodic.class, CurrentRequest.class, RequestIds.class,
-                        CurrentCaller.class, Caller.class, Policies.class, Rows.class);
+                        CurrentCaller.class, TokenCallers.class, Hashes.class, Caller.class, Policies.class, Rows.class);
     }
 
     @Inject
