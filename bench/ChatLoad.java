@@ -247,17 +247,17 @@ public class ChatLoad {
     static void warmUp(String tollgate, List<String> users, int clients, int tokens, String query,
                        int minRounds, int maxRounds) throws Exception {
         int step = 20;
-        long best = Long.MAX_VALUE;
+        double best = Double.MAX_VALUE;
         int flat = 0;
         for (int done = 0; done < maxRounds; ) {
             int rounds = done < minRounds ? Math.min(step, minRounds - done) : step;
             List<String[]> prepared = clients(tollgate, users, clients);
             Sampler sampler = new Sampler(tollgate, LIBERTY);
             Stats stats = run(tollgate, prepared, tokens, query, rounds, false);
-            long cpu = (long) (sampler.stop(stats.requests).cpuMs() * 1000);
+            double cpu = sampler.stop(stats.requests).cpuMs();
             done += rounds;
             System.err.printf(Locale.ROOT, "warm-up: %d rounds of %d clients, Liberty CPU %.1f ms per answer%n",
-                    done, clients, cpu / 1000.0);
+                    done, clients, cpu);
             flat = cpu > 0.95 * best ? flat + 1 : 0;
             best = Math.min(best, cpu);
             if (done >= minRounds && flat >= 2) {
