@@ -9,14 +9,16 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 
 /** Spending limits of a company's users, set by that company's admins. */
-@Path("api/v1/admin/credits/limits/{userId}")
+@Path("api/v1/admin/credits/limits")
 @RequestScoped
 @RolesAllowed({"company_admin", "billing_admin"})
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,7 +37,16 @@ public class LimitsResource {
     @Inject
     SpendingLimits spending;
 
+    /** The company's users that have limits (at most a thousand), by user id. */
+    @GET
+    public List<UserLimits> list() {
+        String company = caller.get().companyId();
+        return spending.limitsOf(company).stream()
+                .map(l -> new UserLimits(company, l.userId(), l.dailyCredits(), l.monthlyCredits())).toList();
+    }
+
     @PUT
+    @Path("{userId}")
     @Consumes(MediaType.APPLICATION_JSON)
     public UserLimits set(@PathParam("userId") @Size(min = 1, max = 255) String userId, @Valid @NotNull Limits limits) {
         String company = caller.get().companyId();

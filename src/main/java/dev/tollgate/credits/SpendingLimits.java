@@ -8,6 +8,7 @@ import jakarta.persistence.PersistenceContext;
 import jakarta.transaction.Transactional;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Users' optional daily and monthly spending limits. A hold checks them (in {@code tollgate_reserve},
@@ -18,6 +19,9 @@ import java.time.Instant;
 @ApplicationScoped
 public class SpendingLimits {
 
+    /** More users with limits than a page lists are set through the API one by one. */
+    static final int MAX_LISTED = 1000;
+
     @PersistenceContext(unitName = "tollgate")
     EntityManager em;
 
@@ -27,6 +31,13 @@ public class SpendingLimits {
     @Transactional
     public UserLimit limitsOf(String companyId, String userId) {
         return em.find(UserLimit.class, new UserLimit.Key(companyId, userId));
+    }
+
+    /** A company's users that have limits, by user id. */
+    @Transactional
+    public List<UserLimit> limitsOf(String companyId) {
+        return em.createQuery("select l from UserLimit l where l.key.companyId = :company order by l.key.userId",
+                UserLimit.class).setParameter("company", companyId).setMaxResults(MAX_LISTED).getResultList();
     }
 
     /** Sets a user's limits (null: no limit for that period). */

@@ -66,6 +66,7 @@ public class UserLimit {
         this.updatedAt = at;
     }
 
+    public String userId() { return key.userId; }
     public Long dailyCredits() { return dailyCredits; }
     public Long monthlyCredits() { return monthlyCredits; }
 }

@@ -11,10 +11,11 @@ import java.util.regex.Pattern;
  * control travels through Tollgate unchanged, like any other prompt text. {@code no_usage}: an
  * OpenAI-wire answer without its usage chunk, as some servers send; {@code ignore_limit}: an answer
  * longer than the request's max_tokens, as from a server that ignores it; {@code flaky=N}: the
- * first N requests with this exact query fail with a 500, later ones are answered.
+ * first N requests with this exact query fail with a 500, later ones are answered; {@code echo}: the
+ * answer is the query itself without the directive, word by word (what a model might repeat).
  */
 record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconnectAfter, boolean noResults,
-                 boolean noUsage, boolean ignoreLimit, int flaky) {
+                 boolean noUsage, boolean ignoreLimit, int flaky, boolean echo) {
 
     enum Fault { NONE, HTTP500, HTTP429, STALL, DISCONNECT, UNKNOWN_SESSION }
 
@@ -44,12 +45,13 @@ record SimScript(int tokens, long ttftMs, long delayMs, Fault fault, int disconn
                 opts.containsKey("no_results"),
                 opts.containsKey("no_usage"),
                 opts.containsKey("ignore_limit"),
-                Integer.parseInt(opts.getOrDefault("flaky", "0")));
+                Integer.parseInt(opts.getOrDefault("flaky", "0")),
+                opts.containsKey("echo"));
     }
 
     /** The same script producing at most {@code max} tokens (a direct token's budget). */
     SimScript capped(int max) {
         return ignoreLimit ? this
-                : new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults, noUsage, false, flaky);
+                : new SimScript(Math.min(tokens, max), ttftMs, delayMs, fault, disconnectAfter, noResults, noUsage, false, flaky, echo);
     }
 }

@@ -154,15 +154,24 @@ final class SimStream {
     }
 
     private int tokenCount() {
-        return script.noResults() ? SimText.NO_RESULTS.split(" ").length : script.tokens();
+        String[] words = fixedWords();
+        return words != null ? words.length : script.tokens();
     }
 
     private String token(int index) {
-        if (script.noResults()) {
-            String word = SimText.NO_RESULTS.split(" ")[index];
-            return index == 0 ? word : " " + word;
+        String[] words = fixedWords();
+        if (words != null) {
+            return index == 0 ? words[0] : " " + words[index];
         }
         return SimText.token(query, index);
+    }
+
+    /** The words of an answer whose text is given, not generated. */
+    private String[] fixedWords() {
+        if (script.noResults()) {
+            return SimText.NO_RESULTS.split(" ");
+        }
+        return script.echo() ? SimText.echo(query).split(" ") : null;
     }
 
     private void write(String data) throws IOException {

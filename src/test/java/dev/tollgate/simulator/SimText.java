@@ -21,6 +21,11 @@ final class SimText {
         return index == 0 ? word : " " + word;
     }
 
+    /** The query without the simulator's directive. */
+    static String echo(String query) {
+        return query.replaceAll("\\[\\[sim[^\\]]*]]", "").strip();
+    }
+
     /** A crude but stable prompt-token count: one per whitespace-separated word. */
     static int promptTokens(String query) {
         String trimmed = query.trim();

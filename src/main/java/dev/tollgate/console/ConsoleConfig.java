@@ -1,0 +1,57 @@
+package dev.tollgate.console;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.json.Json;
+import jakarta.json.JsonObjectBuilder;
+import java.net.URI;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+
+/**
+ * What the console page is told before anyone signs in: the identity provider to sign in with
+ * (OpenID Connect authorization code with PKCE, a public client), and whether this server offers
+ * the dev sign-in. Nothing in it is secret: a public client has no secret.
+ */
+@ApplicationScoped
+public class ConsoleConfig {
+
+    @Inject
+    @ConfigProperty(name = "tollgate.console.oidc.issuer")
+    String issuer;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.console.oidc.client-id")
+    Optional<String> clientId;
+
+    @Inject
+    @ConfigProperty(name = "tollgate.console.oidc.scope")
+    String scope;
+
+    @Inject
+    DevSignIn dev;
+
+    String json() {
+        JsonObjectBuilder out = Json.createObjectBuilder().add("dev_sign_in", dev.enabled());
+        clientId.ifPresentOrElse(
+                client -> out.add("oidc", Json.createObjectBuilder()
+                        .add("issuer", issuer).add("client_id", client).add("scope", scope)),
+                () -> out.addNull("oidc"));
+        return out.build().toString();
+    }
+
+    /**
+     * No inline script or style, nothing from another origin but the identity provider's token and
+     * discovery endpoints, no framing, no plugins, forms posting nowhere.
+     */
+    String contentSecurityPolicy() {
+        String connect = clientId.isPresent() ? "'self' " + origin(issuer) : "'self'";
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+                + "connect-src " + connect + "; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
+    }
+
+    private static String origin(String url) {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getAuthority();
+    }
+}
