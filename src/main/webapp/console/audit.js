@@ -43,22 +43,22 @@ async function show(output, period) {
   try {
     const [days, users, models] = await Promise.all([report(period, 'day'), report(period, 'user'), report(period, 'model')]);
     clear(output).append(
-      section('per-day-requests', 'Requests per day', days.groups, [['requests', 'requests']]),
-      section('per-day-credits', 'Credits per day', days.groups, [['credits', 'credits']]),
-      section('per-user', 'Requests and credits per user', users.groups, [['requests', 'requests'], ['credits', 'credits']]),
-      section('per-model', 'Requests and credits per model', models.groups, [['requests', 'requests'], ['credits', 'credits']]),
-      section('latency', 'Latency per day (ms)', days.groups,
+      section('per-day-requests', 'Requests per day', 'day', days.groups, [['requests', 'requests']]),
+      section('per-day-credits', 'Credits per day', 'day', days.groups, [['credits', 'credits']]),
+      section('per-user', 'Requests and credits per user', 'user', users.groups, [['requests', 'requests'], ['credits', 'credits']]),
+      section('per-model', 'Requests and credits per model', 'model', models.groups, [['requests', 'requests'], ['credits', 'credits']]),
+      section('latency', 'Latency per day (ms)', 'day', days.groups,
         [['latency p50', 'latency_ms_p50'], ['latency p95', 'latency_ms_p95']], ' ms'),
-      section('ttft', 'Time to first token per day (ms)', days.groups,
+      section('ttft', 'Time to first token per day (ms)', 'day', days.groups,
         [['first token p50', 'ttft_ms_p50'], ['first token p95', 'ttft_ms_p95']], ' ms'));
   } catch (error) {
     clear(output).append(note('error', explain(error)));
   }
 }
 
-function section(id, title, groups, series, unit = '') {
+function section(id, title, groupName, groups, series, unit = '') {
   const rows = groups.map(g => ({ label: g.group, values: series.map(([, field]) => g[field]) }));
-  const columns = [['group', g => g.group], ...series.map(([name, field]) => [name, g => number(g[field])])];
+  const columns = [[groupName, g => g.group], ...series.map(([name, field]) => [name, g => number(g[field])])];
   return h('section', { id, class: 'report' },
     h('div', { class: 'chart-box' }, barChart(title, series.map(([name]) => name), rows, unit)),
     table(title, columns, groups));

@@ -14,8 +14,6 @@ import java.util.Map;
 import java.util.logging.Level;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
@@ -34,6 +32,8 @@ public final class Browser implements AutoCloseable {
     private static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
     private static final Path DRIVER = Path.of(System.getProperty("tollgate.chromedriver", "/usr/bin/chromedriver"));
     private static final Path SCREENSHOTS = Path.of(System.getProperty("tollgate.screenshots", "target/screenshots"));
+    /** Where the browser saves downloads (the console's CSV exports). */
+    public static final Path DOWNLOADS = Path.of(System.getProperty("tollgate.downloads", "target/downloads")).toAbsolutePath();
 
     private static final Json JSON = new Json();
 
@@ -62,6 +62,9 @@ public final class Browser implements AutoCloseable {
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.PERFORMANCE, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
+            Files.createDirectories(DOWNLOADS);
+            options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toString(),
+                    "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                     .usingAnyFreePort().build();
             ChromeDriver driver = new ChromeDriver(service, options);
@@ -79,6 +82,11 @@ public final class Browser implements AutoCloseable {
     /** Opens a path of Tollgate's, e.g. {@code /console/#/audit}. */
     public void go(String path) {
         driver.get(TestEnv.baseUrl() + path);
+    }
+
+    /** Opens a page of another server (the one configured as production). */
+    public void open(String url) {
+        driver.get(url);
     }
 
     /** Signs in through the console's dev sign-in form, as a person would. */
@@ -120,10 +128,16 @@ public final class Browser implements AutoCloseable {
         return ((JavascriptExecutor) driver).executeScript(js, args);
     }
 
+    /** The whole page, not only what the window shows, to {@code target/screenshots/NAME.png}. */
     public void screenshot(String name) {
         try {
             Files.createDirectories(SCREENSHOTS);
-            Files.write(SCREENSHOTS.resolve(name + ".png"), ((TakesScreenshot) driver).getScreenshotAs(OutputType.BYTES));
+            Number width = (Number) script("return document.documentElement.scrollWidth");
+            Number height = (Number) script("return document.documentElement.scrollHeight");
+            Map<String, Object> shot = driver.executeCdpCommand("Page.captureScreenshot", Map.of("format", "png",
+                    "captureBeyondViewport", true,
+                    "clip", Map.of("x", 0, "y", 0, "width", width, "height", height, "scale", 1)));
+            Files.write(SCREENSHOTS.resolve(name + ".png"), java.util.Base64.getDecoder().decode((String) shot.get("data")));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
