@@ -33,7 +33,7 @@ async function route() {
   const mine = roles();
   const allowed = PAGES.filter(p => mine.has(p.role));
   nav.replaceChildren(...allowed.map(p => h('a', { href: `#/${p.path}`, 'aria-current': p.path === path ? 'page' : false }, p.title)));
-  who.textContent = claims ? `${claims.sub} · ${claims.company_id ?? ''}` : '';
+  who.textContent = claims ? `${claims.preferred_username ?? claims.upn ?? claims.sub} · ${claims.company_id ?? ''}` : '';
   signOut.hidden = !claims;
   clear(view);
   if (!claims || path === 'sign-in') {
