@@ -8,6 +8,7 @@ import dev.tollgate.testing.Browser;
 import dev.tollgate.testing.Chats;
 import dev.tollgate.testing.Client;
 import dev.tollgate.testing.DevJwt;
+import dev.tollgate.testing.Simulator;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
@@ -145,6 +146,46 @@ class ConsoleIT {
         WebElement problem = browser.find(".problem[data-status='429']");
         assertThat(problem.getText()).matches("Too many requests: .* Try again in \\d+ seconds\\.");
         assertThat(browser.all(".retry")).isNotEmpty();
+    }
+
+    @Test
+    void aLostSessionAndABrokenAnswerAreExplained() {
+        browser.signIn(TestEnv.newUser(), List.of("user"));
+        ask("first [[sim tokens=2]]");
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#answer.streaming").isEmpty() && tokensShown() == 2);
+        String session = browser.driver().getCurrentUrl().replaceAll(".*#/chat/", "");
+        Simulator.get().forget(session);
+
+        ask("again [[sim tokens=2]]");
+        assertThat(browser.find("#notices .note.notice").getText()).startsWith("This session was recreated by the LLM service");
+        await().atMost(Duration.ofSeconds(20)).until(() -> browser.all("#answer.streaming").isEmpty() && tokensShown() == 2);
+
+        // The LLM service drops the connection after three tokens: the part shown stays, with why and a retry.
+        ask("break [[sim tokens=20 delay_ms=30 disconnect_after=3]]");
+        WebElement broken = browser.find("#notices .note.error");
+        assertThat(broken.getText()).startsWith("The answer broke off: ");
+        assertThat(broken.findElements(org.openqa.selenium.By.cssSelector(".retry"))).hasSize(1);
+        assertThat(tokensShown()).isEqualTo(3);
+        assertThat(browser.find("#partial-bill[data-credits]").getText()).endsWith("for the 3 tokens delivered.");
+    }
+
+    @Test
+    void theModelPickerListsTheModelsAndATimeoutOffersRetry() {
+        Client gina = Client.freshUser();
+        browser.signIn(gina.subject(), gina.company(), List.of("user"));
+        List<String> models = gina.read("/v1/models").getJsonArray("data").getValuesAs(JsonObject.class).stream()
+                .map(m -> m.getString("id")).toList();
+        await().untilAsserted(() -> assertThat(browser.all("#model option")).extracting(o -> o.getDomAttribute("value"))
+                .containsExactlyElementsOf(models));
+        new org.openqa.selenium.support.ui.Select(browser.find("#model")).selectByValue("sim-2");
+        ask("slow [[sim tokens=2 ttft_ms=6000]]");
+        WebElement problem = await().atMost(Duration.ofSeconds(30)).ignoreExceptions()
+                .until(() -> browser.find(".problem[data-status='504']"), WebElement::isDisplayed);
+        assertThat(problem.getText()).startsWith("LLM service timeout. Retry");
+        assertThat(browser.all(".retry")).hasSize(1);
+        // The turn went to the model picked: its audit row names it.
+        await().untilAsserted(() -> assertThat(gina.auditEvents("action=chat.stream")).extracting(e -> e.getString("model"))
+                .containsExactly("sim-2"));
     }
 
     @Test
