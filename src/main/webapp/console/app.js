@@ -30,10 +30,11 @@ signOut.addEventListener('click', () => {
 async function route() {
   const [, path = '', arg] = location.hash.split('/');
   const claims = token.claims();
+  const { company_claim: companyClaim } = await signin.config();
   const mine = roles();
   const allowed = PAGES.filter(p => mine.has(p.role));
   nav.replaceChildren(...allowed.map(p => h('a', { href: `#/${p.path}`, 'aria-current': p.path === path ? 'page' : false }, p.title)));
-  who.textContent = claims ? `${claims.preferred_username ?? claims.upn ?? claims.sub} · ${claims.company_id ?? ''}` : '';
+  who.textContent = claims ? `${claims.preferred_username ?? claims.upn ?? claims.sub} · ${claims[companyClaim] ?? ''}` : '';
   signOut.hidden = !claims;
   clear(view);
   if (!claims || path === 'sign-in') {

@@ -11,7 +11,8 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 /**
  * What the console page is told before anyone signs in: the identity provider to sign in with
  * (OpenID Connect authorization code with PKCE, a public client), and whether this server offers
- * the dev sign-in. Nothing in it is secret: a public client has no secret.
+ * the dev sign-in, and which claim of a token names the company (the page shows it). Nothing in
+ * it is secret: a public client has no secret.
  */
 @ApplicationScoped
 public class ConsoleConfig {
@@ -29,10 +30,15 @@ public class ConsoleConfig {
     String scope;
 
     @Inject
+    @ConfigProperty(name = "tollgate.jwt.company-claim")
+    String companyClaim;
+
+    @Inject
     DevSignIn dev;
 
     String json() {
-        JsonObjectBuilder out = Json.createObjectBuilder().add("dev_sign_in", dev.enabled());
+        JsonObjectBuilder out = Json.createObjectBuilder().add("dev_sign_in", dev.enabled())
+                .add("company_claim", companyClaim);
         clientId.ifPresentOrElse(
                 client -> out.add("oidc", Json.createObjectBuilder()
                         .add("issuer", issuer).add("client_id", client).add("scope", scope)),
