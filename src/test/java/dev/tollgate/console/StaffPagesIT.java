@@ -175,6 +175,23 @@ class StaffPagesIT {
         form.findElement(By.cssSelector("button[type=submit]")).click();
         await().untilAsserted(() -> assertThat(browser.find("#limits tbody").getText()).contains(alice.subject()).contains("50"));
         assertThat(alice.read("/api/v1/credits").getJsonNumber("daily_limit").longValue()).isEqualTo(50);
+
+        // A grant from the page is booked once.
+        WebElement grant = browser.find("#grant-form");
+        Browser.type(grant.findElement(By.name("credits")), "25");
+        grant.findElement(By.cssSelector("button[type=submit]")).click();
+        await().untilAsserted(() -> assertThat(browser.find("#grants .note").getText()).startsWith("Granted 25; balance "));
+        assertThat(alice.balance()).isEqualTo(balance + 25);
+
+        // Reconcile now shows the run the API reports as the last one.
+        browser.find("#reconcile").click();
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonObject last = billing.read("/api/v1/admin/credits/reconciliation");
+            assertThat(browser.all("#reconciliation tbody td")).extracting(WebElement::getText).endsWith(
+                    String.format("%,d", last.getInt("checked")), String.format("%,d", last.getInt("adjustments")),
+                    String.format("%,d", last.getInt("mismatches")));
+            assertThat(browser.all("#reconciliation .note")).isEmpty();
+        });
     }
 
     @Test
