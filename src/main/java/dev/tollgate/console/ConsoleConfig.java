@@ -52,7 +52,7 @@ public class ConsoleConfig {
      */
     String contentSecurityPolicy() {
         String connect = clientId.isPresent() ? "'self' " + origin(issuer) : "'self'";
-        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                 + "connect-src " + connect + "; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
     }
 

@@ -86,6 +86,11 @@ public class DevSignIn {
         return new Token(jwt.serialize(), expires);
     }
 
+    /** Reads the key now, so a key that is missing or unreadable stops the deployment, not a sign-in. */
+    void load() {
+        key();
+    }
+
     private PrivateKey key() {
         if (key == null) {
             key = read(Path.of(keyFile.orElseThrow()));

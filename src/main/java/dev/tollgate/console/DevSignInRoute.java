@@ -20,6 +20,7 @@ public class DevSignInRoute implements ServletContextListener {
     @Override
     public void contextInitialized(ServletContextEvent event) {
         if (dev.enabled()) {
+            dev.load();
             event.getServletContext().addServlet("devToken", new DevTokenServlet(dev)).addMapping(PATH);
         }
     }

@@ -12,17 +12,14 @@ import dev.tollgate.testing.Simulator;
 import dev.tollgate.testing.TestEnv;
 import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonObject;
-import java.net.URI;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.WebElement;
 
 /**
@@ -33,26 +30,8 @@ import org.openqa.selenium.WebElement;
 @ExtendWith(UsesSimulator.class)
 class ConsoleIT {
 
-    private static Browser browser;
-
-    @BeforeAll
-    static void open() {
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    /** Whatever a test did, the page asked Tollgate's origin and no other. */
-    @AfterEach
-    void onlyTollgatesOrigin() {
-        URI base = URI.create(TestEnv.baseUrl());
-        assertThat(browser.requestedOrigins()).isNotEmpty().allSatisfy(origin -> assertThat(origin).isEqualTo(base.getScheme() + "://" + base.getAuthority()));
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     private static void ask(String query) {
         Browser.type(browser.find("#query"), query);

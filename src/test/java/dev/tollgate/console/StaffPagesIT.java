@@ -12,7 +12,6 @@ import dev.tollgate.testing.UsesSimulator;
 import jakarta.json.JsonNumber;
 import jakarta.json.JsonObject;
 import jakarta.json.JsonValue;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,11 +21,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 
@@ -38,25 +35,8 @@ import org.openqa.selenium.WebElement;
 @ExtendWith(UsesSimulator.class)
 class StaffPagesIT {
 
-    private static Browser browser;
-
-    @BeforeAll
-    static void open() {
-        browser = Browser.open();
-    }
-
-    @AfterAll
-    static void close() {
-        if (browser != null) {
-            browser.close();
-        }
-    }
-
-    @AfterEach
-    void onlyTollgatesOrigin() {
-        URI base = URI.create(TestEnv.baseUrl());
-        assertThat(browser.requestedOrigins()).isNotEmpty().allSatisfy(origin -> assertThat(origin).isEqualTo(base.getScheme() + "://" + base.getAuthority()));
-    }
+    @RegisterExtension
+    static final Browser browser = Browser.perClass();
 
     /** A company whose two users asked four questions on two models. */
     private static Client busyCompany() {

@@ -1,5 +1,6 @@
 package dev.tollgate.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -12,6 +13,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.logging.Level;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.WebElement;
@@ -25,9 +30,11 @@ import org.openqa.selenium.logging.LoggingPreferences;
 
 /**
  * A real headless Chromium (Debian's, with its chromedriver) on Tollgate's console. It keeps the
- * browser's network log, so a test can list every URL the page asked for.
+ * browser's network log, so a test can list every URL the page asked for. As a JUnit extension
+ * ({@link #perClass()}) one browser serves a test class, and after every test it checks that
+ * Tollgate's pages asked no origin but Tollgate's.
  */
-public final class Browser implements AutoCloseable {
+public final class Browser implements AutoCloseable, BeforeAllCallback, AfterEachCallback, AfterAllCallback {
 
     private static final Path CHROMIUM = Path.of(System.getProperty("tollgate.chromium", "/usr/bin/chromium"));
     private static final Path DRIVER = Path.of(System.getProperty("tollgate.chromedriver", "/usr/bin/chromedriver"));
@@ -37,16 +44,43 @@ public final class Browser implements AutoCloseable {
 
     private static final Json JSON = new Json();
 
-    private final ChromeDriver driver;
-    private final Path profile;
+    private ChromeDriver driver;
+    private Path profile;
     private final List<String> requested = new ArrayList<>();
 
-    private Browser(ChromeDriver driver, Path profile) {
-        this.driver = driver;
-        this.profile = profile;
+    private Browser() {
     }
 
+    /** {@code @RegisterExtension static final Browser browser = Browser.perClass();} */
+    public static Browser perClass() {
+        return new Browser();
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        URI base = URI.create(TestEnv.baseUrl());
+        assertThat(requestedOrigins()).as("origins Tollgate's pages asked")
+                .isNotEmpty().allSatisfy(origin -> assertThat(origin).isEqualTo(base.getScheme() + "://" + base.getAuthority()));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        close();
+    }
+
+    /** A browser of its own, for a test that closes it itself. */
     public static Browser open() {
+        Browser browser = new Browser();
+        browser.start();
+        return browser;
+    }
+
+    private void start() {
         if (!Files.isExecutable(CHROMIUM) || !Files.isExecutable(DRIVER)) {
             throw new AssertionError("The browser tests need Debian's chromium and chromium-driver (" + CHROMIUM + ", " + DRIVER
                     + "): bin/test installs them when it runs as root; otherwise apt-get install chromium chromium-driver.");
@@ -67,9 +101,9 @@ public final class Browser implements AutoCloseable {
                     "download.prompt_for_download", false));
             ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile())
                     .usingAnyFreePort().build();
-            ChromeDriver driver = new ChromeDriver(service, options);
+            this.profile = profile;
+            this.driver = new ChromeDriver(service, options);
             driver.manage().timeouts().scriptTimeout(Duration.ofSeconds(20));
-            return new Browser(driver, profile);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -169,7 +203,9 @@ public final class Browser implements AutoCloseable {
 
     @Override
     public void close() {
-        driver.quit();
+        if (driver != null) {
+            driver.quit();
+        }
         try (var files = Files.walk(profile)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
