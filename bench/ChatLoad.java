@@ -51,12 +51,22 @@ public class ChatLoad {
         return value == null || value.isBlank() ? null : value;
     }
 
-    record Result(long ttftNanos, long totalNanos, int tokens, boolean ok) {
+    /** admitMs, upstreamMs: Tollgate's Server-Timing parts of the first-token wait (NaN where not sent). */
+    record Result(long ttftNanos, long totalNanos, int tokens, boolean ok, double admitMs, double upstreamMs) {
+        Result(long ttftNanos, long totalNanos, int tokens, boolean ok) {
+            this(ttftNanos, totalNanos, tokens, ok, Double.NaN, Double.NaN);
+        }
     }
 
+    /**
+     * split: p50 and p99 of Tollgate's own work before the call (admit), of the LLM service's
+     * wait to its first event (upstream), and of the rest of each request's time to first token.
+     */
     record Stats(int requests, int errors, double ttftP50, double ttftP90, double ttftP99,
-                 double totalP50, double totalP90, double totalP99, double tokensPerSecond) {
+                 double totalP50, double totalP90, double totalP99, double tokensPerSecond, double[] split) {
     }
+
+    static final Pattern TIMING = Pattern.compile("admit;dur=([0-9.]+), upstream;dur=([0-9.]+)");
 
     /** A new one for each level: a connection left idle through the vacuum may be closed under it. */
     static volatile HttpClient HTTP = newClient();
@@ -165,6 +175,10 @@ public class ChatLoad {
                     via.ttftP50 - direct.ttftP50, via.ttftP90 - direct.ttftP90, via.ttftP99 - direct.ttftP99,
                     direct.ttftP50 == 0 ? 0 : via.ttftP50 / direct.ttftP50,
                     via.totalP50 - direct.totalP50, via.totalP90 - direct.totalP90, via.totalP99 - direct.totalP99);
+            split(c, "Tollgate", via);
+            if (openAi != null) {
+                split(c, "Tollgate /v1", openAi);
+            }
             if (c == 1) {
                 floor(tollgate, sim, users.get(0), asked, delayMs);
             }
@@ -264,6 +278,17 @@ public class ChatLoad {
                 return;
             }
         }
+    }
+
+    /**
+     * Where a Tollgate path's time to first token went, from its Server-Timing header: Tollgate's
+     * work before the LLM call, the LLM service's wait to its first event, and the rest (the
+     * network, Liberty's request path before Tollgate's code, writing the first events).
+     */
+    static void split(int c, String path, Stats s) {
+        double[] p = s.split;
+        System.out.printf(Locale.ROOT, "| %d | %s TTFT split | | | admit %.2f / %.2f · upstream %.2f / %.2f · rest %.2f / %.2f (p50 / p99) | | | | | | |%n",
+                c, path, p[0], p[1], p[2], p[3], p[4], p[5]);
     }
 
     static void print(int c, String path, Stats s, Peak peak) {
@@ -405,6 +430,9 @@ public class ChatLoad {
         double seconds = (System.nanoTime() - start) / 1e9;
         List<Long> ttft = new ArrayList<>();
         List<Long> total = new ArrayList<>();
+        List<Long> admit = new ArrayList<>();
+        List<Long> upstream = new ArrayList<>();
+        List<Long> rest = new ArrayList<>();
         long tokenCount = 0;
         int errors = 0;
         for (Result result : results) {
@@ -415,11 +443,20 @@ public class ChatLoad {
             ttft.add(result.ttftNanos);
             total.add(result.totalNanos);
             tokenCount += result.tokens;
+            if (!Double.isNaN(result.admitMs)) {
+                long a = (long) (result.admitMs * 1e6);
+                long u = (long) (result.upstreamMs * 1e6);
+                admit.add(a);
+                upstream.add(u);
+                rest.add(result.ttftNanos - a - u);
+            }
         }
-        Collections.sort(ttft);
-        Collections.sort(total);
+        for (List<Long> sorted : List.of(ttft, total, admit, upstream, rest)) {
+            Collections.sort(sorted);
+        }
+        double[] split = {pct(admit, 50), pct(admit, 99), pct(upstream, 50), pct(upstream, 99), pct(rest, 50), pct(rest, 99)};
         return new Stats(results.size(), errors, pct(ttft, 50), pct(ttft, 90), pct(ttft, 99),
-                pct(total, 50), pct(total, 90), pct(total, 99), tokenCount / seconds);
+                pct(total, 50), pct(total, 90), pct(total, 99), tokenCount / seconds, split);
     }
 
     static double pct(List<Long> sorted, int p) {
@@ -446,9 +483,17 @@ public class ChatLoad {
         AtomicLong first = new AtomicLong();
         AtomicInteger tokens = new AtomicInteger();
         CompletableFuture<Result> done = new CompletableFuture<>();
+        double[] timing = {Double.NaN, Double.NaN};
         HTTP.sendAsync(request, info -> HttpResponse.BodySubscribers.fromLineSubscriber(new Flow.Subscriber<String>() {
             Flow.Subscription subscription;
             boolean failed = info.statusCode() != 200;
+            {
+                info.headers().firstValue("Server-Timing").map(TIMING::matcher).filter(java.util.regex.Matcher::matches)
+                        .ifPresent(m -> {
+                            timing[0] = Double.parseDouble(m.group(1));
+                            timing[1] = Double.parseDouble(m.group(2));
+                        });
+            }
 
             public void onSubscribe(Flow.Subscription s) {
                 subscription = s;
@@ -471,7 +516,8 @@ public class ChatLoad {
 
             public void onComplete() {
                 long end = System.nanoTime();
-                done.complete(new Result(first.get() - sent, end - sent, tokens.get(), !failed && first.get() != 0));
+                done.complete(new Result(first.get() - sent, end - sent, tokens.get(), !failed && first.get() != 0,
+                        timing[0], timing[1]));
             }
         }, s -> null, StandardCharsets.UTF_8, null)).exceptionally(t -> {
             noteError(t);

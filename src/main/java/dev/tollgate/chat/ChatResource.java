@@ -75,6 +75,7 @@ public class ChatResource {
                         .header(RequestIds.HEADER, requestId)
                         .header("X-Session-Id", outcome.started().sessionId())
                         .header("X-Gateway-Overhead-Ms", outcome.finished().gatewayOverheadMs())
+                        .header("Server-Timing", outcome.started().serverTiming())
                         .build()));
     }
 

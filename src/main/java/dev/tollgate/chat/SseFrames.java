@@ -25,7 +25,7 @@ final class SseFrames implements TurnEvents {
     public CompletionStage<?> started(Started started) {
         requestId = started.requestId();
         sessionId = started.sessionId();
-        out.open(requestId, sessionId);
+        out.open(requestId, sessionId, started.serverTiming());
         CompletionStage<?> meta = out.send("meta", null, json(new StreamEvents.Meta(requestId, sessionId)));
         return started.notice() == null ? meta : out.send("notice", null, json(started.notice()));
     }

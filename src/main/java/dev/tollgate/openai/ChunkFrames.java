@@ -33,7 +33,7 @@ final class ChunkFrames implements TurnEvents {
 
     @Override
     public CompletionStage<?> started(Started started) {
-        out.open(started.requestId(), started.sessionId());
+        out.open(started.requestId(), started.sessionId(), started.serverTiming());
         return out.send(null, null, chunk(JsonFormat.JSON.createObjectBuilder().add("role", "assistant").add("content", ""),
                 null));
     }

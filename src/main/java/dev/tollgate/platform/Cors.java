@@ -23,7 +23,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 public class Cors extends HttpFilter {
 
     static final String ALLOWED_HEADERS = "Authorization, Content-Type, Accept, Idempotency-Key, X-Request-Id, Last-Event-ID";
-    static final String EXPOSED_HEADERS = "X-Request-Id, X-Session-Id, X-Gateway-Overhead-Ms, Retry-After, Location";
+    static final String EXPOSED_HEADERS = "X-Request-Id, X-Session-Id, X-Gateway-Overhead-Ms, Server-Timing, Retry-After, Location";
 
     @Inject
     @ConfigProperty(name = "tollgate.cors.origins")

@@ -28,7 +28,8 @@ public final class SseOut {
     }
 
     /** The answer's headers; they go out with the first event, so they are set before it. */
-    public void open(String requestId, UUID sessionId) {
+    public void open(String requestId, UUID sessionId, String serverTiming) {
+        response.setHeader("Server-Timing", serverTiming);
         response.setHeader("Cache-Control", "no-cache");
         response.setHeader("X-Accel-Buffering", "no"); // tells nginx-style proxies not to buffer the stream
         response.setHeader(RequestIds.HEADER, requestId);

@@ -110,11 +110,10 @@ public class ChatTurns {
         }
         Admission.Admitted admitted = (Admission.Admitted) admission;
         AuditEntry.Who who = who(caller);
-        long overheadMs = (System.nanoTime() - start) / 1_000_000;
+        long admittedAt = System.nanoTime();
         try {
             LlmService.Opened opened = llm.open(prompt, admitted.opensSession());
-            long ttftMs = (System.nanoTime() - start) / 1_000_000;
-            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, overheadMs, ttftMs, keeps,
+            StartedTurn started = new StartedTurn(action, who, charge, prompt, start, admittedAt, System.nanoTime(), keeps,
                     opened.route());
             TurnEvents.Notice notice = opened.sessionRecreated()
                     ? new TurnEvents.Notice("session_recreated", SESSION_RECREATED) : null;

@@ -60,7 +60,7 @@ public final class Turn implements TokenSink, WatchedStream {
         place.watch(this);
         try {
             written(events.started(new TurnEvents.Started(started.charge().requestId(), started.charge().sessionId(),
-                    notice)));
+                    notice, started.serverTiming())));
         } catch (RuntimeException e) {
             // the front could not begin: the answer is not wanted, and what was taken for it is given back
             ending.set(true);

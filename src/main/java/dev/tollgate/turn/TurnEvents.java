@@ -13,8 +13,11 @@ import java.util.concurrent.CompletionStage;
  */
 public interface TurnEvents {
 
-    /** The answer's ids, known before the first token; {@code notice} is null or tells of a recreated session. */
-    record Started(String requestId, UUID sessionId, Notice notice) {
+    /**
+     * The answer's ids, known before the first token; {@code notice} is null or tells of a
+     * recreated session; {@code serverTiming} is the Server-Timing header's value.
+     */
+    record Started(String requestId, UUID sessionId, Notice notice, String serverTiming) {
     }
 
     /** Something the client should know that is not an error. */

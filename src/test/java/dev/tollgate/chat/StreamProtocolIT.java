@@ -32,6 +32,28 @@ class StreamProtocolIT {
 
     private final LlmSimulator sim = Simulator.get();
 
+    /** admit;dur=A, upstream;dur=U, in milliseconds. */
+    private static double[] serverTiming(java.net.http.HttpResponse<?> response) {
+        String header = response.headers().firstValue("Server-Timing").orElseThrow();
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("admit;dur=([0-9.]+), upstream;dur=([0-9.]+)").matcher(header);
+        assertThat(m.matches()).as(header).isTrue();
+        return new double[] {Double.parseDouble(m.group(1)), Double.parseDouble(m.group(2))};
+    }
+
+    @Test
+    void theWaitForTheFirstTokenIsDividedInServerTiming() {
+        String token = Chats.token();
+        Api.Streamed answer = Chats.stream(token, "slow start [[sim tokens=2 ttft_ms=300]]");
+        assertThat(answer.status()).isEqualTo(200);
+        double[] streamed = serverTiming(answer.response());
+        // the simulator waited 300 ms before its first event: that is the LLM service's part, not Tollgate's
+        assertThat(streamed[1]).isGreaterThanOrEqualTo(300.0);
+        assertThat(streamed[0]).isLessThan(streamed[1]);
+        var whole = Api.postJson("/api/v1/chat", token, Map.of("query", "slow start [[sim tokens=2 ttft_ms=300]]"));
+        assertThat(whole.statusCode()).isEqualTo(200);
+        assertThat(serverTiming(whole)[1]).isGreaterThanOrEqualTo(300.0);
+    }
+
     @Test
     void aSessionTheLlmServiceLostIsRecreatedAndTheClientIsTold() {
         String token = Chats.token();
