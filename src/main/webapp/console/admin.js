@@ -17,7 +17,7 @@ function keys() {
   const mine = roles();
   const form = h('form', { id: 'key-form', class: 'card' },
     h('h2', {}, 'New API key'),
-    h('label', {}, 'Service user ', h('input', { name: 'service_user', required: true, pattern: '[A-Za-z0-9._-]{1,100}' })),
+    h('label', {}, 'Service user ', h('input', { name: 'service_user', required: true, pattern: '[A-Za-z0-9._\\-]{1,100}' })),
     h('fieldset', {}, h('legend', {}, 'Roles'), GRANTABLE.filter(role => mine.has(role) || role === 'user').map(role =>
       h('label', { class: 'check' }, h('input', { type: 'checkbox', name: 'roles', value: role, checked: role === 'user' }), ` ${role}`))),
     h('label', {}, 'Models (comma-separated, empty: all) ', h('input', { name: 'models' })),

@@ -50,6 +50,7 @@ class OidcSignInIT {
             assertThat(browser.find("#who").getText()).endsWith(" · keycloak-acme");
             assertThat(browser.driver().getCurrentUrl()).doesNotContain("code=").doesNotContain("state=");
             assertThat((String) browser.script("return document.cookie")).doesNotContain("tollgate");
+            assertThat(browser.pageErrors()).isEmpty();
             browser.screenshot("sign-in-oidc");
         }
     }

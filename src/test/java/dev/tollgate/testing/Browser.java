@@ -66,6 +66,18 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, AfterEac
         URI base = URI.create(TestEnv.baseUrl());
         assertThat(requestedOrigins()).as("origins Tollgate's pages asked")
                 .isNotEmpty().allSatisfy(origin -> assertThat(origin).isEqualTo(base.getScheme() + "://" + base.getAuthority()));
+        assertThat(pageErrors()).as("scripts that failed or the policy refused").isEmpty();
+    }
+
+    /**
+     * What the page's console reported as a script error or a Content-Security-Policy refusal
+     * since the last call (refused requests, a 404 say, are the tests' own doing and not listed).
+     */
+    public List<String> pageErrors() {
+        return driver.manage().logs().get(LogType.BROWSER).getAll().stream().map(LogEntry::getMessage)
+                .filter(message -> message.contains("Uncaught") || message.contains("Content Security Policy")
+                        || message.contains("Content-Security-Policy"))
+                .toList();
     }
 
     @Override
@@ -95,6 +107,7 @@ public final class Browser implements AutoCloseable, BeforeAllCallback, AfterEac
                     "--disable-sync", "--disable-default-apps", "--window-size=1280,900", "--user-data-dir=" + profile);
             LoggingPreferences logs = new LoggingPreferences();
             logs.enable(LogType.PERFORMANCE, Level.ALL);
+            logs.enable(LogType.BROWSER, Level.ALL);
             options.setCapability("goog:loggingPrefs", logs);
             Files.createDirectories(DOWNLOADS);
             options.setExperimentalOption("prefs", Map.of("download.default_directory", DOWNLOADS.toString(),
