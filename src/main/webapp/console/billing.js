@@ -40,19 +40,25 @@ async function ledger() {
   return entries;
 }
 
-/** The balance at the end of each day with entries: the current balance, walked back entry by entry. */
+/**
+ * The balance at the end of each day with entries (each hour, when the entries span two days or
+ * less): the current balance, walked back entry by entry.
+ */
 function balance(current, entries) {
+  const span = entries.length ? Date.parse(entries[0].created_at) - Date.parse(entries[entries.length - 1].created_at) : 0;
+  const hourly = span <= 2 * 86400000;
+  const period = e => (hourly ? `${e.created_at.slice(5, 13).replace('T', ' ')}:00` : e.created_at.slice(0, 10));
   const ends = new Map();
   let after = current;
   for (const e of entries) {
-    const day = e.created_at.slice(0, 10);
-    if (!ends.has(day)) ends.set(day, after);
+    if (!ends.has(period(e))) ends.set(period(e), after);
     after -= e.amount;
   }
   const rows = [...ends].reverse().map(([label, value]) => ({ label, values: [value] }));
+  const title = hourly ? 'Balance at the end of each hour (UTC)' : 'Balance at the end of each day (UTC)';
   return h('section', { id: 'balance-history', class: 'report' },
-    h('div', { class: 'chart-box' }, barChart('Balance at the end of each day', ['balance'], rows, ' credits')),
-    table('Balance at the end of each day', [['day', r => r.label], ['balance', r => number(r.values[0])]], rows));
+    h('div', { class: 'chart-box' }, barChart(title, ['balance'], rows, ' credits')),
+    table(title, [[hourly ? 'hour' : 'day', r => r.label], ['balance', r => number(r.values[0])]], rows));
 }
 
 function holds(company) {

@@ -16,6 +16,8 @@ export async function page(view, sessionId) {
   const log = h('section', { id: 'conversation', class: 'conversation', 'aria-live': 'off', 'aria-label': 'Conversation' });
   const notices = h('div', { id: 'notices' });
   const credits = h('p', { id: 'credits', class: 'credits' });
+  // The answer region is not live (a screen reader would read every token); this line says when it ends.
+  const spoken = h('p', { id: 'spoken', class: 'sr-only', 'aria-live': 'polite' });
   const models = h('select', { id: 'model', name: 'model', 'aria-label': 'Model' });
   const query = h('textarea', { id: 'query', name: 'query', rows: 3, required: true, maxlength: 16000,
     placeholder: 'Ask something…', 'aria-label': 'Your message' });
@@ -26,7 +28,7 @@ export async function page(view, sessionId) {
   view.append(h('div', { class: 'chat' },
     h('aside', { 'aria-label': 'Sessions' }, h('h2', {}, 'Sessions'),
       h('p', {}, h('a', { href: '#/chat', id: 'new-chat' }, 'New chat')), list, more),
-    h('div', { class: 'talk' }, h('h1', { id: 'title' }, sessionId ? title(sessionId) : 'New chat'), log, notices, form, credits)));
+    h('div', { class: 'talk' }, h('h1', { id: 'title' }, sessionId ? title(sessionId) : 'New chat'), log, notices, form, credits, spoken)));
 
   loadSessions(list, more, null, sessionId);
   loadModels(models);
@@ -39,7 +41,7 @@ export async function page(view, sessionId) {
     const text = query.value.trim();
     if (!text || state.controller) return;
     query.value = '';
-    ask(state, { log, notices, credits, list, more, sendButton, stop }, text, models.value || undefined);
+    ask(state, { log, notices, credits, spoken, list, more, sendButton, stop }, text, models.value || undefined);
   });
   query.addEventListener('keydown', event => {
     if (event.key === 'Enter' && !event.shiftKey) {
@@ -113,7 +115,7 @@ function message(role, content) {
 }
 
 async function ask(state, ui, text, model) {
-  const { log, notices, credits, list, more, sendButton, stop } = ui;
+  const { log, notices, credits, spoken, list, more, sendButton, stop } = ui;
   const fresh = !state.sessionId;
   notices.replaceChildren();
   log.append(message('user', text));
@@ -163,6 +165,7 @@ async function ask(state, ui, text, model) {
           `This answer cost ${creditsText(data.credits_charged)} (${data.prompt_tokens} prompt + ${data.completion_tokens} completion tokens). `));
       } else if (event.type === 'done') {
         ended = true;
+        spoken.textContent = `Answer complete: ${tokens} tokens.`;
       } else if (event.type === 'error') {
         ended = true;
         const wait = data.retry_after_ms ? ` Retry in ${Math.ceil(data.retry_after_ms / 1000)} seconds.` : '';

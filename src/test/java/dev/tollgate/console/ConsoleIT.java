@@ -57,6 +57,9 @@ class ConsoleIT {
             return browser.all("#answer.streaming").isEmpty() && tokensShown() == 30;
         });
         assertThat(seen.subSet(1, 30)).as("partial answers seen before the last token").hasSizeGreaterThanOrEqualTo(5);
+        // A screen reader hears that the answer ended, not each token.
+        assertThat(browser.all("#conversation[aria-live='off']")).hasSize(1);
+        assertThat(browser.all("#spoken").get(0).getDomProperty("textContent")).isEqualTo("Answer complete: 30 tokens.");
 
         // The same question through the API (the simulator is deterministic): the same text, the same price.
         Api.Streamed same = Chats.stream(Chats.token(), query);
