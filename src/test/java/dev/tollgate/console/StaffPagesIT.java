@@ -153,19 +153,19 @@ class StaffPagesIT {
         Browser.type(form.findElement(By.name("user")), alice.subject());
         Browser.type(form.findElement(By.name("daily")), "50");
         form.findElement(By.cssSelector("button[type=submit]")).click();
-        await().untilAsserted(() -> assertThat(browser.find("#limits tbody").getText()).contains(alice.subject()).contains("50"));
+        await().ignoreExceptions().untilAsserted(() -> assertThat(browser.find("#limits tbody").getText()).contains(alice.subject()).contains("50"));
         assertThat(alice.read("/api/v1/credits").getJsonNumber("daily_limit").longValue()).isEqualTo(50);
 
         // A grant from the page is booked once.
         WebElement grant = browser.find("#grant-form");
         Browser.type(grant.findElement(By.name("credits")), "25");
         grant.findElement(By.cssSelector("button[type=submit]")).click();
-        await().untilAsserted(() -> assertThat(browser.find("#grants .note").getText()).startsWith("Granted 25; balance "));
+        await().ignoreExceptions().untilAsserted(() -> assertThat(browser.find("#grants .note").getText()).startsWith("Granted 25; balance "));
         assertThat(alice.balance()).isEqualTo(balance + 25);
 
         // Reconcile now shows the run the API reports as the last one.
         browser.find("#reconcile").click();
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             JsonObject last = billing.read("/api/v1/admin/credits/reconciliation");
             assertThat(browser.all("#reconciliation tbody td")).extracting(WebElement::getText).endsWith(
                     String.format("%,d", last.getInt("checked")), String.format("%,d", last.getInt("adjustments")),
@@ -186,11 +186,11 @@ class StaffPagesIT {
         String secret = browser.find("#new-secret").getText();
         assertThat(secret).startsWith("tg_");
         assertThat(Api.get("/v1/models", secret).statusCode()).isEqualTo(200);
-        await().untilAsserted(() -> assertThat(browser.find("#key-list tbody").getText()).contains(service));
+        await().ignoreExceptions().untilAsserted(() -> assertThat(browser.find("#key-list tbody").getText()).contains(service));
         browser.screenshot("admin");
 
         browser.find("#key-list .revoke").click();
-        await().untilAsserted(() -> assertThat(browser.find("#key-list tbody").getText()).contains("revoked"));
+        await().ignoreExceptions().untilAsserted(() -> assertThat(browser.find("#key-list tbody").getText()).contains("revoked"));
         await().atMost(Duration.ofSeconds(10)).until(() -> Api.get("/v1/models", secret).statusCode() == 401);
     }
 }
