@@ -88,7 +88,6 @@ async function showCredits(el, cost) {
 
 async function loadHistory(log, notices, sessionId) {
   try {
-    await get(`/api/v1/sessions/${encodeURIComponent(sessionId)}`);
     const history = await get(`/api/v1/sessions/${encodeURIComponent(sessionId)}/messages`);
     for (const m of history.messages) log.append(message(m.role, m.content));
   } catch (error) {

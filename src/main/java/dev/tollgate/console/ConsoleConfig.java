@@ -1,5 +1,6 @@
 package dev.tollgate.console;
 
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.json.Json;
@@ -36,7 +37,25 @@ public class ConsoleConfig {
     @Inject
     DevSignIn dev;
 
+    private String json;
+    private String policy;
+
+    /** The configuration does not change while the application runs: both answers are made once. */
+    @PostConstruct
+    void init() {
+        json = describe();
+        policy = policy();
+    }
+
     String json() {
+        return json;
+    }
+
+    String contentSecurityPolicy() {
+        return policy;
+    }
+
+    private String describe() {
         JsonObjectBuilder out = Json.createObjectBuilder().add("dev_sign_in", dev.enabled())
                 .add("company_claim", companyClaim);
         clientId.ifPresentOrElse(
@@ -50,7 +69,7 @@ public class ConsoleConfig {
      * No inline script or style, nothing from another origin but the identity provider's token and
      * discovery endpoints, no framing, no plugins, forms posting nowhere.
      */
-    String contentSecurityPolicy() {
+    private String policy() {
         String connect = clientId.isPresent() ? "'self' " + origin(issuer) : "'self'";
         return "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
                 + "connect-src " + connect + "; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";

@@ -1,7 +1,7 @@
 package dev.tollgate.console;
 
-import dev.tollgate.platform.JsonFormat;
 import dev.tollgate.platform.Problem;
+import dev.tollgate.platform.ProblemResponses;
 import dev.tollgate.platform.ProblemType;
 import dev.tollgate.platform.RequestIds;
 import jakarta.json.Json;
@@ -81,8 +81,6 @@ class DevTokenServlet extends HttpServlet {
 
     private static void refuse(HttpServletResponse response, ProblemType type, String detail, String requestId)
             throws IOException {
-        response.setStatus(type.status());
-        response.setContentType(Problem.MEDIA_TYPE);
-        response.getWriter().write(JsonFormat.JSONB.toJson(Problem.of(type, detail, requestId)));
+        ProblemResponses.write(response, Problem.of(type, detail, requestId));
     }
 }

@@ -62,11 +62,8 @@ public class Cors extends HttpFilter {
             response.setStatus(204);
         } else {
             String requestId = RequestIds.keepOrCreate(request.getHeader(RequestIds.HEADER));
-            response.setStatus(403);
-            response.setContentType(Problem.MEDIA_TYPE);
-            response.setHeader(RequestIds.HEADER, requestId);
-            response.getWriter().write(JsonFormat.JSONB.toJson(Problem.of(ProblemType.ORIGIN_NOT_ALLOWED,
-                    "Cross-origin requests are accepted from the configured frontends only.", requestId)));
+            ProblemResponses.write(response, Problem.of(ProblemType.ORIGIN_NOT_ALLOWED,
+                    "Cross-origin requests are accepted from the configured frontends only.", requestId));
         }
     }
 }
